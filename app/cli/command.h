@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+class QCommandLineParser;
+class QTextStream;
+
+namespace ed {
+class EventStore;
+}
+
+/// Headless subcommands. Each runs on QCoreApplication with core alone.
+namespace ed::cli {
+
+/// Exit codes shared by every command.
+enum Exit : int { Ok = 0, Failure = 1, Usage = 2 };
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    int (*run)(const QStringList &arguments);
+};
+
+const QList<Command> &commands();
+const Command *findCommand(const QString &name);
+
+int runImport(const QStringList &arguments);
+int runExport(const QStringList &arguments);
+
+// Helpers shared by the commands.
+QTextStream &out();
+QTextStream &err();
+void addCacheOption(QCommandLineParser &parser);
+/// Parses or prints help/errors; returns -1 to continue, else the exit code to return.
+int parseOrExit(QCommandLineParser &parser, const QStringList &arguments);
+/// --cache, else EVENTDECK_CACHE, else the default location.
+QString cachePath(const QCommandLineParser &parser);
+bool openStore(EventStore &store, const QCommandLineParser &parser);
+
+} // namespace ed::cli

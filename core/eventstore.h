@@ -1,0 +1,122 @@
+#pragma once
+
+#include "core/event.h"
+#include "core/eventfilter.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace ed {
+
+/// Where a keyset page starts: strictly after this (occurred, id) in the filter's order.
+struct Cursor
+{
+    qint64 occurred = 0;
+    QString id;
+};
+
+/// An event as the cache holds it.
+struct StoredEvent
+{
+    Event event;
+    QByteArray json;  ///< the export form (see serializeEvent), exactly as stored
+    QString source;   ///< `demo`, `file:NAME` or an API URL
+};
+
+struct IngestStats
+{
+    qint64 stored = 0;
+    qint64 duplicates = 0;
+};
+
+enum class Countable { Event, Resource, Time, Day };
+enum class TimeUnit { Week, Day, Hour, Minute, Second };
+
+/// One row of count-by, shaped like Prefect's EventCount.
+struct CountBucket
+{
+    QString value;
+    QString label;
+    qint64 count = 0;
+    qint64 startTime = 0; ///< µs
+    qint64 endTime = 0;   ///< µs
+};
+
+/// Age counts from when the event entered the cache; size removes the oldest by `occurred`.
+struct RetentionPolicy
+{
+    qint64 maxAgeMicros = qint64(30) * 86400 * 1000000; ///< 0 = keep forever
+    qint64 maxBytes = qint64(2) * 1024 * 1024 * 1024;   ///< 0 = no size bound
+};
+
+struct RetentionResult
+{
+    qint64 deletedByAge = 0;
+    qint64 deletedBySize = 0;
+};
+
+/// The local SQLite cache: one file shared by the GUI and every CLI command. An instance owns
+/// one connection and must be used from the thread that opened it; open one per thread.
+class EventStore final
+{
+public:
+    EventStore();
+    ~EventStore();
+    EventStore(const EventStore &) = delete;
+    EventStore &operator=(const EventStore &) = delete;
+
+    static constexpr int schemaVersion = 1;
+
+    /// Opens (creating or migrating) the cache file.
+    bool open(const QString &path, QString *error = nullptr);
+    void close();
+    bool isOpen() const;
+    QString path() const;
+    QString lastError() const;
+
+    /// Stores a batch in one transaction; an id already cached is a duplicate (first copy wins).
+    IngestStats ingest(const QList<Event> &events, const QString &source);
+    /// For a large load into the cache: drops secondary indexes until `endBulkLoad()`.
+    void beginBulkLoad();
+    void endBulkLoad();
+
+    qint64 totalCount();
+    /// Number of events matching; nullopt on error (see lastError()).
+    std::optional<qint64> count(const EventFilter &filter);
+    /// One keyset page in the filter's order (occurred, then id).
+    std::optional<QList<StoredEvent>> page(const EventFilter &filter, int limit,
+                                           const std::optional<Cursor> &after = std::nullopt);
+    /// Streams every matching event's stored JSON to `sink` in the filter's order, up to
+    /// `limit` (negative = all). `sink` returns false to stop. Returns false on error.
+    bool forEachJson(const EventFilter &filter, qint64 limit,
+                     const std::function<bool(QByteArrayView json)> &sink);
+    std::optional<StoredEvent> findById(const QString &id);
+
+    /// Prefect's count-by (spec §3.4). `time` buckets count from 2024-04-01T00:00:00Z in units
+    /// of `interval × unit` and are back-filled with zeros between the filter's bounds.
+    std::optional<QList<CountBucket>> countBy(Countable countable, const EventFilter &filter,
+                                              TimeUnit unit = TimeUnit::Day, double interval = 1.0);
+
+    RetentionResult applyRetention(const RetentionPolicy &policy, qint64 nowMicros);
+    /// SQLite's integrity check plus our own invariants; empty when all is well.
+    QStringList integrityCheck();
+    qint64 fileBytes();
+    QStringList sources();
+
+    /// Small persistent settings (watermarks and the like).
+    QString meta(const QString &key);
+    void setMeta(const QString &key, const QString &value);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+QString defaultCachePath();
+
+} // namespace ed

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "core/eventfilter.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QVariant>
+
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+struct sqlite3;
+
+/// Compiles an EventFilter to SQL over the cache (alias `e` for the events table).
+///
+/// Labels are dictionary-coded: every distinct (key, value) has an id in `label_values`, and
+/// each event row carries `res`, its resources as lists of those ids. A label condition is
+/// compiled by testing the dictionary's values with the same Glob code the in-memory filter
+/// uses, giving a set of ids; `ed_res(e.res, handle)` then checks per row that one resource in
+/// the right scope holds an id from every condition's set. The SQL side therefore applies
+/// exactly the in-memory rules, however SQLite's own GLOB or LIKE would read the pattern.
+namespace ed::sql {
+
+struct Condition
+{
+    std::unordered_set<qint64> ids;                 ///< the resource holds one of these
+    std::vector<std::pair<qint64, qint64>> pairs;   ///< or, when set, both ids of one pair
+    bool usesPairs = false;
+};
+
+struct Requirement
+{
+    enum class Scope { Primary, Related, Any };
+    Scope scope = Scope::Any;
+    std::vector<Condition> conditions; ///< one resource in scope must satisfy all
+};
+
+/// What the registered SQL functions evaluate per row.
+struct RowProgram
+{
+    std::vector<Requirement> requirements;
+    std::optional<TextQuery> text;
+    bool matchesResources(QByteArrayView res) const;
+};
+
+/// A compiled filter. Keeps its RowProgram registered for as long as it lives.
+class CompiledFilter
+{
+public:
+    CompiledFilter() = default;
+    ~CompiledFilter();
+    CompiledFilter(const CompiledFilter &) = delete;
+    CompiledFilter &operator=(const CompiledFilter &) = delete;
+
+    QByteArray where = "1";   ///< boolean SQL expression over `e`
+    QList<QVariant> binds;    ///< positional `?` values: qint64, QString, or QByteArray (blob)
+    bool never = false;       ///< provably matches nothing
+    qint64 handle = 0;
+    std::shared_ptr<RowProgram> program;
+};
+
+/// Registers `ed_res` and `ed_text` on the connection.
+void registerFunctions(sqlite3 *db);
+
+/// Builds the SQL for `filter`; resolves label patterns against the dictionary of `db`.
+std::unique_ptr<CompiledFilter> compileFilter(sqlite3 *db, const EventFilter &filter,
+                                              QString *error);
+
+/// Packs resources' label ids as stored in `events.res`.
+QByteArray packResources(const std::vector<std::vector<qint64>> &resources);
+std::vector<std::vector<qint64>> unpackResources(QByteArrayView res);
+
+/// Text given as raw bytes (may hold 0xFF, which sorts after every UTF-8 sequence).
+struct RawText
+{
+    QByteArray bytes;
+};
+
+/// Binds `values` to `?` placeholders starting at `first`.
+class Statement;
+void bindAll(Statement &stmt, const QList<QVariant> &values, int first = 1);
+
+} // namespace ed::sql
+
+Q_DECLARE_METATYPE(ed::sql::RawText)

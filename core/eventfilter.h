@@ -20,6 +20,7 @@ struct ResourceSpec
         QString key;
         QStringList patterns;
         bool single = false; ///< written as one string rather than a list
+        bool operator==(const Entry &) const = default;
     };
     QList<Entry> entries;
 

@@ -308,13 +308,14 @@ public:
     QByteArray eventNameClause(const NameFilter &nf)
     {
         QList<QByteArray> parts;
-        auto prefixExpr = [&](const QString &p) {
+        auto prefixExpr = [&](const QString &p) -> QByteArray {
             const QByteArray lo = p.toUtf8();
-            return QByteArrayLiteral("(e.event >= ") + placeholder(p)
-                   + QByteArrayLiteral(" AND e.event < ")
-                   + placeholder(QVariant::fromValue(RawText{lo + '\xff'})) + ')';
+            // Separate statements: the order of placeholders must match the order of binds.
+            QByteArray expr = "(e.event >= " + placeholder(p);
+            expr += " AND e.event < " + placeholder(QVariant::fromValue(RawText{lo + '\xff'})) + ')';
+            return expr;
         };
-        auto inList = [&](const QStringList &values) {
+        auto inList = [&](const QStringList &values) -> QByteArray {
             QByteArray s = "(";
             for (qsizetype i = 0; i < values.size(); ++i) {
                 if (i)

@@ -706,6 +706,8 @@ RetentionResult EventStore::applyRetention(const RetentionPolicy &policy, qint64
     RetentionResult result;
     if (!d->db)
         return result;
+    // Fold the WAL into the main file first, so that sizes below are the file's real size.
+    d->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     // Deletes up to `batch` of the oldest events (optionally only those older than `cutoff`).
     auto deleteOldest = [&](std::optional<qint64> cutoff, qint64 batch) -> qint64 {
         QByteArray sqlText = "SELECT seq, res FROM events";

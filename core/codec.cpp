@@ -22,7 +22,7 @@ struct Contexts
 {
     ZSTD_CCtx *cctx = ZSTD_createCCtx();
     ZSTD_DCtx *dctx = ZSTD_createDCtx();
-    ZSTD_CDict *cdict = ZSTD_createCDict(kDictionary1, sizeof kDictionary1 - 1, 3);
+    ZSTD_CDict *cdict = ZSTD_createCDict(kDictionary1, sizeof kDictionary1 - 1, 1);
     ZSTD_DDict *ddict = ZSTD_createDDict(kDictionary1, sizeof kDictionary1 - 1);
     ~Contexts()
     {

@@ -4,6 +4,8 @@
 #include "core/json.h"
 #include "core/timeutil.h"
 
+#include <algorithm>
+
 namespace ed {
 
 namespace {
@@ -279,6 +281,13 @@ void appendPayloadFields(const Value &v, QByteArrayView src, QStringList &out)
     }
 }
 
+// Python's str.isspace(), which Prefect's query parser uses: Qt's isSpace() plus the
+// information separators U+001C..U+001F.
+bool isPySpace(QChar c)
+{
+    return c.isSpace() || (c.unicode() >= 0x1c && c.unicode() <= 0x1f);
+}
+
 } // namespace
 
 const ResourceSpec::Entry *ResourceSpec::find(QStringView key) const
@@ -344,7 +353,7 @@ TextQuery TextQuery::parse(const QString &query)
             result.include.append(term);
     };
     while (i < n) {
-        if (query[i].isSpace()) {
+        if (isPySpace(query[i])) {
             ++i;
             continue;
         }
@@ -352,7 +361,7 @@ TextQuery TextQuery::parse(const QString &query)
         if (query[i] == u'-' || query[i] == u'!' || query[i] == u'+') {
             const QChar candidate = query[i];
             ++i;
-            if (i < n && !query[i].isSpace()) {
+            if (i < n && !isPySpace(query[i])) {
                 prefix = candidate;
             } else {
                 continue; // a prefix followed by a space is ignored
@@ -380,12 +389,12 @@ TextQuery TextQuery::parse(const QString &query)
             }
             if (i < n)
                 ++i; // closing quote
-            if (!phrase.trimmed().isEmpty())
+            if (!std::all_of(phrase.cbegin(), phrase.cend(), isPySpace))
                 add(prefix, phrase);
             continue;
         }
         const qsizetype start = i;
-        while (i < n && !query[i].isSpace() && query[i] != u'"')
+        while (i < n && !isPySpace(query[i]) && query[i] != u'"')
             ++i;
         if (i > start)
             add(prefix, query.mid(start, i - start));
@@ -565,7 +574,8 @@ std::optional<EventFilter> EventFilter::fromJsonValue(const Value &v, QString *e
             r.fail(QStringLiteral("text.query"), QStringLiteral("must be a string"));
             return done();
         }
-        if (q->string.size() > 200) {
+        // pydantic's max_length counts code points, not UTF-16 units.
+        if (q->string.toUcs4().size() > 200) {
             r.fail(QStringLiteral("text.query"), QStringLiteral("must have at most 200 characters"));
             return done();
         }

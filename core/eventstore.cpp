@@ -50,6 +50,7 @@ const char *const kSecondaryIndexes[] = {
     "CREATE INDEX IF NOT EXISTS events_event ON events(event, occurred)",
 };
 
+constexpr int kLabelRowsPerInsert = 8;
 constexpr qint64 kPivot = 1711929600LL * 1000000; // 2024-04-01T00:00:00Z, Prefect's PIVOT_DATETIME
 
 qint64 unitSeconds(TimeUnit unit)
@@ -83,7 +84,7 @@ struct EventStore::Private
     QHash<QString, qint64> keyIds;
     QHash<QPair<qint64, QString>, qint64> valueIds;
     QHash<QString, qint64> sourceIds;
-    std::unique_ptr<Statement> insertEvent, insertBody, insertLabel, findValue, insertValue;
+    std::unique_ptr<Statement> insertEvent, insertBody, insertLabel, insertLabels, findValue, insertValue;
     bool bulk = false;
 
     bool fail(const QString &message)
@@ -166,21 +167,25 @@ struct EventStore::Private
             return *it;
         if (valueIds.size() > 200000)
             valueIds.clear(); // bound memory: unique values (timestamps, run ids) rarely repeat
-        findValue->reset();
-        findValue->bind(1, key).bind(2, value);
+        // Most values not in the memory cache are new (timestamps, run ids): insert first.
+        insertValue->reset();
+        insertValue->bind(1, key).bind(2, value);
+        if (!insertValue->exec()) {
+            error = insertValue->error();
+            return std::nullopt;
+        }
         qint64 id = 0;
-        if (findValue->step()) {
-            id = findValue->int64(0);
-            findValue->reset();
+        if (sql::changes(db) > 0) {
+            id = sqlite3_last_insert_rowid(db);
         } else {
             findValue->reset();
-            insertValue->reset();
-            insertValue->bind(1, key).bind(2, value);
-            if (!insertValue->exec()) {
-                error = insertValue->error();
+            findValue->bind(1, key).bind(2, value);
+            if (!findValue->step()) {
+                error = findValue->error();
                 return std::nullopt;
             }
-            id = sqlite3_last_insert_rowid(db);
+            id = findValue->int64(0);
+            findValue->reset();
         }
         valueIds.insert(k, id);
         return id;
@@ -220,6 +225,26 @@ struct EventStore::Private
         return ids;
     }
 
+    // Several rows per statement: one VDBE run instead of eight.
+    bool insertLabelRows(const std::vector<qint64> &lvs, qint64 seq)
+    {
+        size_t i = 0;
+        for (; i + kLabelRowsPerInsert <= lvs.size(); i += kLabelRowsPerInsert) {
+            insertLabels->reset();
+            for (int k = 0; k < kLabelRowsPerInsert; ++k)
+                insertLabels->bind(2 * k + 1, lvs[i + size_t(k)]).bind(2 * k + 2, seq);
+            if (!insertLabels->exec())
+                return fail(insertLabels->error());
+        }
+        for (; i < lvs.size(); ++i) {
+            insertLabel->reset();
+            insertLabel->bind(1, lvs[i]).bind(2, seq);
+            if (!insertLabel->exec())
+                return fail(insertLabel->error());
+        }
+        return true;
+    }
+
     void prepare()
     {
         insertEvent = std::make_unique<Statement>(
@@ -228,7 +253,11 @@ struct EventStore::Private
         insertBody = std::make_unique<Statement>(db, "INSERT INTO bodies(seq, body) VALUES (?,?)");
         insertLabel = std::make_unique<Statement>(db, "INSERT OR IGNORE INTO labels(lv, seq) VALUES (?,?)");
         findValue = std::make_unique<Statement>(db, "SELECT id FROM label_values WHERE key = ? AND value = ?");
-        insertValue = std::make_unique<Statement>(db, "INSERT INTO label_values(key, value) VALUES (?,?)");
+        insertValue = std::make_unique<Statement>(db, "INSERT OR IGNORE INTO label_values(key, value) VALUES (?,?)");
+        QByteArray many = "INSERT OR IGNORE INTO labels(lv, seq) VALUES (?,?)";
+        for (int i = 1; i < kLabelRowsPerInsert; ++i)
+            many += ",(?,?)";
+        insertLabels = std::make_unique<Statement>(db, many);
     }
 
     // Reads the event back from its stored JSON.
@@ -332,6 +361,7 @@ void EventStore::close()
     d->insertEvent.reset();
     d->insertBody.reset();
     d->insertLabel.reset();
+    d->insertLabels.reset();
     d->findValue.reset();
     d->insertValue.reset();
     d->keyIds.clear();
@@ -360,9 +390,25 @@ QString EventStore::lastError() const
     return d->error;
 }
 
+PreparedBatch EventStore::prepare(QList<Event> events)
+{
+    PreparedBatch batch;
+    batch.bodies.reserve(events.size());
+    for (const Event &e : events)
+        batch.bodies.append(codec::compress(serializeEvent(e)));
+    batch.events = std::move(events);
+    return batch;
+}
+
 IngestStats EventStore::ingest(const QList<Event> &events, const QString &source)
 {
+    return ingest(prepare(events), source);
+}
+
+IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source)
+{
     IngestStats stats;
+    const QList<Event> &events = batch.events;
     if (!d->db || events.isEmpty())
         return stats;
     if (!d->exec("BEGIN IMMEDIATE"))
@@ -384,7 +430,9 @@ IngestStats EventStore::ingest(const QList<Event> &events, const QString &source
     // events is not deleted the moment it arrives.
     const qint64 cachedAt = timeutil::nowMicros() / 1000000;
     std::vector<std::vector<qint64>> resources;
-    for (const Event &e : events) {
+    std::vector<qint64> distinct;
+    for (qsizetype n = 0; n < events.size(); ++n) {
+        const Event &e = events[n];
         resources.clear();
         const auto primary = d->resourceIds(e.resource);
         if (!primary)
@@ -425,22 +473,18 @@ IngestStats EventStore::ingest(const QList<Event> &events, const QString &source
         const qint64 seq = sqlite3_last_insert_rowid(d->db);
         Statement &body = *d->insertBody;
         body.reset();
-        body.bind(1, seq).bindBlob(2, codec::compress(serializeEvent(e)));
+        body.bind(1, seq).bindBlob(2, batch.bodies[n]);
         if (!body.exec()) {
             d->error = body.error();
             return rollback();
         }
-        Statement &label = *d->insertLabel;
-        for (const auto &r : resources) {
-            for (qint64 lv : r) {
-                label.reset();
-                label.bind(1, lv).bind(2, seq);
-                if (!label.exec()) {
-                    d->error = label.error();
-                    return rollback();
-                }
-            }
-        }
+        distinct.clear();
+        for (const auto &r : resources)
+            distinct.insert(distinct.end(), r.begin(), r.end());
+        std::sort(distinct.begin(), distinct.end());
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        if (!d->insertLabelRows(distinct, seq))
+            return rollback();
         ++stats.stored;
     }
     if (!d->exec("COMMIT"))

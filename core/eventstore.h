@@ -28,6 +28,14 @@ struct StoredEvent
     QString source;   ///< `demo`, `file:NAME` or an API URL
 };
 
+/// Events with their compressed export bodies: the CPU-heavy half of an ingest, which any
+/// thread may compute (see EventStore::prepare) while another thread writes the previous batch.
+struct PreparedBatch
+{
+    QList<Event> events;
+    QList<QByteArray> bodies;
+};
+
 struct IngestStats
 {
     qint64 stored = 0;
@@ -81,6 +89,9 @@ public:
 
     /// Stores a batch in one transaction; an id already cached is a duplicate (first copy wins).
     IngestStats ingest(const QList<Event> &events, const QString &source);
+    IngestStats ingest(const PreparedBatch &batch, const QString &source);
+    /// Serializes and compresses; thread-safe, touches no connection.
+    static PreparedBatch prepare(QList<Event> events);
     /// For a large load into the cache: drops secondary indexes until `endBulkLoad()`.
     void beginBulkLoad();
     void endBulkLoad();

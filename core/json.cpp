@@ -129,6 +129,15 @@ Status Reader::nextElement(Value &out)
         return Status::End;
     }
     if (m_buf[m_pos] == ',') {
+        // Readers are re-created between calls, so look back: a comma straight after the
+        // opening '[' separates nothing.
+        qsizetype back = m_pos;
+        while (back > 0 && isSpace(m_buf[back - 1]))
+            --back;
+        if (back > 0 && m_buf[back - 1] == '[') {
+            fail("expected a value or ']'");
+            return Status::Error;
+        }
         ++m_pos;
         skipSpace();
         if (m_pos >= m_buf.size()) {

@@ -93,7 +93,9 @@ bool parse(QStringView text, qint64 &micros, QString *error)
     if (!c.digits(4, year) || !c.eat(u'-') || !c.digits(2, month) || !c.eat(u'-')
         || !c.digits(2, day))
         return failWith(error, bad);
-    if (month < 1 || month > 12 || day < 1 || unsigned(day) > daysInMonth(year, unsigned(month)))
+    // Python's datetime starts at year 1, so pydantic rejects year 0.
+    if (year < 1 || month < 1 || month > 12 || day < 1
+        || unsigned(day) > daysInMonth(year, unsigned(month)))
         return failWith(error, bad + QStringLiteral(": no such date"));
     int hour = 0, minute = 0, second = 0;
     qint64 fraction = 0;
@@ -204,7 +206,9 @@ bool parseRelativeOrAbsolute(QStringView text, qint64 now, qint64 &micros, QStri
         }
         bool ok = false;
         const qint64 amount = t.sliced(1, t.size() - 2).toLongLong(&ok);
-        if (scale && ok && amount >= 0) {
+        // Bounded (10 000 years) so the arithmetic below cannot overflow on absurd input.
+        constexpr qint64 maxSeconds = qint64(10000) * 366 * 86400;
+        if (scale && ok && amount >= 0 && amount <= maxSeconds / scale) {
             const qint64 delta = amount * scale * 1000000;
             micros = t.front() == u'-' ? now - delta : now + delta;
             return true;

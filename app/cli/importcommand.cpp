@@ -9,12 +9,126 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 namespace ed::cli {
 
 namespace {
 constexpr qsizetype kBatch = 2000;
+
+// One step of reading: a prepared batch, the rejections met while reading it, and possibly
+// the end of the file.
+struct Chunk
+{
+    PreparedBatch batch;
+    QList<QPair<qint64, QString>> rejects;
+    QString fatal;
+    bool fatalIsError = false;
+};
+
+class ImportPipeline
+{
+public:
+    explicit ImportPipeline(QIODevice *device)
+        : m_reader(device)
+    {}
+    ~ImportPipeline()
+    {
+        stop();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    void start()
+    {
+        m_thread = std::thread([this] { produce(); });
+    }
+
+    void stop()
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopped = true;
+        m_cond.notify_all();
+    }
+
+    /// The next chunk, or nullopt when the file is done.
+    std::optional<Chunk> take()
+    {
+        std::unique_lock lock(m_mutex);
+        m_cond.wait(lock, [this] { return !m_queue.empty() || m_done; });
+        if (m_queue.empty())
+            return std::nullopt;
+        Chunk c = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_cond.notify_all();
+        return c;
+    }
+
+private:
+    void push(Chunk &&c)
+    {
+        std::unique_lock lock(m_mutex);
+        m_cond.wait(lock, [this] { return m_queue.size() < 2 || m_stopped; });
+        m_queue.push_back(std::move(c));
+        m_cond.notify_all();
+    }
+
+    void produce()
+    {
+        Chunk chunk;
+        QList<Event> events;
+        auto ship = [&] {
+            chunk.batch = EventStore::prepare(std::move(events));
+            events = {};
+            push(std::move(chunk));
+            chunk = Chunk{};
+        };
+        for (bool more = true; more;) {
+            {
+                std::lock_guard lock(m_mutex);
+                if (m_stopped)
+                    break;
+            }
+            Event event;
+            switch (m_reader.next(event)) {
+            case EventReader::Result::Event:
+                events.append(std::move(event));
+                if (events.size() >= kBatch)
+                    ship();
+                break;
+            case EventReader::Result::Rejected:
+                chunk.rejects.append({m_reader.location(), m_reader.reason()});
+                break;
+            case EventReader::Result::Fatal:
+                chunk.fatal = m_reader.reason();
+                chunk.fatalIsError = true;
+                more = false;
+                break;
+            case EventReader::Result::End:
+                chunk.fatal = m_reader.reason();
+                more = false;
+                break;
+            }
+        }
+        ship();
+        std::lock_guard lock(m_mutex);
+        m_done = true;
+        m_cond.notify_all();
+    }
+
+    EventReader m_reader;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_cond;
+    std::deque<Chunk> m_queue;
+    bool m_done = false;
+    bool m_stopped = false;
+};
 
 struct Totals
 {
@@ -72,52 +186,33 @@ int runImport(const QStringList &arguments)
             }
             source = QStringLiteral("file:") + QFileInfo(name).absoluteFilePath();
         }
-        EventReader reader(&file);
-        QList<Event> batch;
-        batch.reserve(kBatch);
-        auto flush = [&] {
-            if (batch.isEmpty())
-                return true;
-            const IngestStats s = store.ingest(batch, source);
-            if (s.stored + s.duplicates != batch.size()) {
+        // Reading, parsing and compressing run on a second thread while this one writes the
+        // previous batch: the two halves cost about the same, and the machine has two cores.
+        ImportPipeline pipeline(&file);
+        pipeline.start();
+        while (auto chunk = pipeline.take()) {
+            for (const auto &[location, reason] : chunk->rejects) {
+                ++totals.read;
+                ++totals.rejected;
+                err() << name << ':' << location << ": " << reason << "\n";
+            }
+            if (!chunk->fatal.isEmpty()) {
+                err() << name << ": " << chunk->fatal << "\n";
+                unreadable = unreadable || chunk->fatalIsError;
+            }
+            if (chunk->batch.events.isEmpty() || storeFailed)
+                continue;
+            totals.read += chunk->batch.events.size();
+            const IngestStats s = store.ingest(chunk->batch, source);
+            if (s.stored + s.duplicates != chunk->batch.events.size()) {
                 err() << name << ": the cache refused a batch: " << store.lastError() << "\n";
                 storeFailed = true;
-                batch.clear();
-                return false;
+                pipeline.stop();
+                continue;
             }
             totals.stored += s.stored;
             totals.duplicates += s.duplicates;
-            batch.clear();
-            return true;
-        };
-        bool stop = false;
-        while (!stop) {
-            Event event;
-            switch (reader.next(event)) {
-            case EventReader::Result::Event:
-                ++totals.read;
-                batch.append(std::move(event));
-                if (batch.size() >= kBatch && !flush())
-                    stop = true;
-                break;
-            case EventReader::Result::Rejected:
-                ++totals.read;
-                ++totals.rejected;
-                err() << name << ':' << reader.location() << ": " << reader.reason() << "\n";
-                break;
-            case EventReader::Result::Fatal:
-                err() << name << ": " << reader.reason() << "\n";
-                unreadable = true;
-                stop = true;
-                break;
-            case EventReader::Result::End:
-                if (!reader.reason().isEmpty())
-                    err() << name << ": " << reader.reason() << "\n";
-                stop = true;
-                break;
-            }
         }
-        flush();
     }
     if (totals.stored > 0)
         store.applyRetention(RetentionPolicy{}, timeutil::nowMicros());

@@ -165,7 +165,7 @@ struct EventStore::Private
         const QPair<qint64, QString> k{key, value};
         if (auto it = valueIds.constFind(k); it != valueIds.constEnd())
             return *it;
-        if (valueIds.size() > 200000)
+        if (valueIds.size() > 100000)
             valueIds.clear(); // bound memory: unique values (timestamps, run ids) rarely repeat
         // Most values not in the memory cache are new (timestamps, run ids): insert first.
         insertValue->reset();
@@ -334,7 +334,8 @@ bool EventStore::open(const QString &path, QString *error)
                         && d->exec("PRAGMA journal_mode = WAL")
                         && d->exec("PRAGMA synchronous = NORMAL")
                         && d->exec("PRAGMA temp_store = MEMORY")
-                        && d->exec("PRAGMA cache_size = -65536");
+                        && d->exec("PRAGMA cache_size = -65536")
+                        && d->exec("PRAGMA wal_autocheckpoint = 16384");
         if (ok) {
             Statement check(d->db, "SELECT count(*) FROM sqlite_master");
             if (!check.step())

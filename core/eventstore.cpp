@@ -525,7 +525,7 @@ std::optional<qint64> EventStore::count(const EventFilter &filter)
     if (!d->db)
         return std::nullopt;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, &why);
+    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
     if (!c) {
         d->error = why;
         return std::nullopt;
@@ -547,7 +547,7 @@ std::optional<QList<StoredEvent>> EventStore::page(const EventFilter &filter, in
     if (!d->db)
         return std::nullopt;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, &why);
+    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::Page, &why);
     if (!c) {
         d->error = why;
         return std::nullopt;
@@ -587,7 +587,7 @@ bool EventStore::forEachJson(const EventFilter &filter, qint64 limit,
     if (!d->db)
         return false;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, &why);
+    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
     if (!c)
         return d->fail(why);
     if (c->never || limit == 0)
@@ -636,7 +636,7 @@ std::optional<QList<CountBucket>> EventStore::countBy(Countable countable, const
     if (!d->db)
         return std::nullopt;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, &why);
+    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
     if (!c) {
         d->error = why;
         return std::nullopt;

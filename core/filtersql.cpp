@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
+
 namespace ed::sql {
 
 namespace {
@@ -164,9 +166,17 @@ void edText(sqlite3_context *ctx, int, sqlite3_value **argv)
     const auto *data = static_cast<const char *>(sqlite3_value_blob(argv[0]));
     const int size = sqlite3_value_bytes(argv[0]);
     QByteArray json;
+    if (!codec::decompress(QByteArrayView(data, size), json)) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    if (!program->textMayMatch(json)) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
     Event event;
     EventError why;
-    if (!codec::decompress(QByteArrayView(data, size), json) || !parseEvent(json, event, why)) {
+    if (!parseEvent(json, event, why)) {
         sqlite3_result_int(ctx, 0);
         return;
     }
@@ -176,9 +186,10 @@ void edText(sqlite3_context *ctx, int, sqlite3_value **argv)
 class Compiler
 {
 public:
-    Compiler(sqlite3 *db, CompiledFilter &out)
+    Compiler(sqlite3 *db, CompiledFilter &out, Purpose purpose)
         : m_db(db)
         , m_out(out)
+        , m_purpose(purpose)
     {}
 
     QString error;
@@ -264,12 +275,26 @@ public:
                 c.ids.insert(one.ids.begin(), one.ids.end());
                 continue;
             }
+            if (lp.glob().isPrefixOnly()) {
+                // Every value in the range matches: no need to decode or test them.
+                scanRangeIds(*k, lp.glob().literalPrefix(), c.ids);
+                continue;
+            }
             scanRange(*k, lp.glob().literalPrefix(), [&](qint64 id, QStringView value) {
                 if (lp.matches(value))
                     c.ids.insert(id);
             });
         }
         return c;
+    }
+
+    void scanRangeIds(qint64 key, const QString &prefix, std::unordered_set<qint64> &ids)
+    {
+        const QByteArray lo = prefix.toUtf8();
+        Statement q(m_db, "SELECT id FROM label_values WHERE key = ? AND value >= ? AND value < ?");
+        q.bind(1, key).bindText(2, lo).bindText(3, lo + '\xff');
+        while (q.step())
+            ids.insert(q.int64(0));
     }
 
     template<typename F>
@@ -305,14 +330,19 @@ public:
         m_program->requirements.push_back(std::move(req));
     }
 
-    QByteArray eventNameClause(const NameFilter &nf)
+    // The event-name conditions with their own binds, over `column` (`+e.event` keeps SQLite
+    // from choosing the name index when that would mean sorting most of the cache).
+    QByteArray eventNameClause(const NameFilter &nf, const QByteArray &column, QList<QVariant> &binds)
     {
         QList<QByteArray> parts;
+        auto bind = [&](const QVariant &v) -> QByteArray {
+            binds.append(v);
+            return QByteArrayLiteral("?");
+        };
         auto prefixExpr = [&](const QString &p) -> QByteArray {
-            const QByteArray lo = p.toUtf8();
             // Separate statements: the order of placeholders must match the order of binds.
-            QByteArray expr = "(e.event >= " + placeholder(p);
-            expr += " AND e.event < " + placeholder(QVariant::fromValue(RawText{lo + '\xff'})) + ')';
+            QByteArray expr = "(" + column + " >= " + bind(p);
+            expr += " AND " + column + " < " + bind(QVariant::fromValue(RawText{p.toUtf8() + '\xff'})) + ')';
             return expr;
         };
         auto inList = [&](const QStringList &values) -> QByteArray {
@@ -320,7 +350,7 @@ public:
             for (qsizetype i = 0; i < values.size(); ++i) {
                 if (i)
                     s += ',';
-                s += placeholder(values[i]);
+                s += bind(values[i]);
             }
             return s + ')';
         };
@@ -335,10 +365,30 @@ public:
                 parts.append("NOT " + prefixExpr(p));
         }
         if (nf.name && !nf.name->isEmpty())
-            parts.append("e.event IN " + inList(*nf.name));
+            parts.append(column + " IN " + inList(*nf.name));
         if (nf.excludeName && !nf.excludeName->isEmpty())
-            parts.append("e.event NOT IN " + inList(*nf.excludeName));
+            parts.append(column + " NOT IN " + inList(*nf.excludeName));
         return parts.join(" AND ");
+    }
+
+    qint64 totalEvents()
+    {
+        if (m_total < 0) {
+            Statement q(m_db, "SELECT max(seq) FROM events");
+            m_total = q.step() ? q.int64(0) : 0;
+        }
+        return m_total;
+    }
+
+    // Beyond this many candidate rows, starting from an index other than `occurred` costs more
+    // than it saves: for a page, walking by time finds 200 matches after about 200·N/M rows,
+    // which equals M rows at M = sqrt(200·N); for a full scan the bound is a share of N.
+    qint64 selectiveCap()
+    {
+        const qint64 n = totalEvents();
+        if (m_purpose == Purpose::Page)
+            return std::max<qint64>(1000, qint64(std::sqrt(200.0 * double(n))));
+        return std::max<qint64>(2000, n / 25);
     }
 
     bool run(const EventFilter &f)
@@ -349,9 +399,22 @@ public:
         if (f.occurred && f.occurred->until)
             clause("e.occurred <= " + placeholder(*f.occurred->until));
         if (f.event) {
-            const QByteArray c = eventNameClause(*f.event);
-            if (!c.isEmpty())
+            QList<QVariant> binds;
+            QByteArray c = eventNameClause(*f.event, "e.event", binds);
+            if (!c.isEmpty() && m_purpose == Purpose::Page) {
+                const qint64 cap = selectiveCap();
+                Statement q(m_db, "SELECT count(*) FROM (SELECT 1 FROM events e WHERE " + c
+                                      + " LIMIT " + QByteArray::number(cap) + ')');
+                bindAll(q, binds);
+                if (!q.step() || q.int64(0) >= cap) {
+                    binds.clear();
+                    c = eventNameClause(*f.event, "+e.event", binds);
+                }
+            }
+            if (!c.isEmpty()) {
                 clause(c);
+                m_out.binds += binds;
+            }
         }
         if (f.ids && !f.ids->isEmpty()) {
             QByteArray s = "e.id IN (";
@@ -413,8 +476,10 @@ public:
         }
         if (f.text) {
             TextQuery q = TextQuery::parse(*f.text);
-            if (!q.isEmpty())
+            if (!q.isEmpty()) {
                 m_program->text = q;
+                m_program->prepareText();
+            }
         }
 
         for (const Requirement &req : m_program->requirements) {
@@ -447,13 +512,7 @@ public:
     {
         const Condition *best = nullptr;
         qint64 bestRows = std::numeric_limits<qint64>::max();
-        qint64 total = 0;
-        {
-            Statement q(m_db, "SELECT max(seq) FROM events");
-            if (q.step())
-                total = q.int64(0);
-        }
-        const qint64 cap = std::max<qint64>(2000, total / 25);
+        const qint64 cap = selectiveCap();
         for (const Requirement &req : m_program->requirements) {
             for (const Condition &c : req.conditions) {
                 if (c.usesPairs || c.ids.empty() || c.ids.size() > 4000)
@@ -481,12 +540,61 @@ public:
 private:
     sqlite3 *m_db;
     CompiledFilter &m_out;
+    Purpose m_purpose;
+    qint64 m_total = -1;
     std::shared_ptr<RowProgram> m_program;
     QList<QByteArray> m_clauses;
     QHash<QString, std::optional<qint64>> m_keys;
 };
 
 } // namespace
+
+namespace {
+// A term whose characters JSON never escapes appears verbatim in the stored text wherever it
+// appears in a field, so its absence from the whole text is proof enough.
+bool verbatimInJson(const QString &folded)
+{
+    for (QChar c : folded) {
+        if (c == u'"' || c == u'\\' || c.unicode() < 0x20)
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+void RowProgram::prepareText()
+{
+    if (!text)
+        return;
+    includeAllVerbatim = !text->include.isEmpty();
+    for (const QString &t : text->include) {
+        const QString f = t.toCaseFolded();
+        includeAllVerbatim = includeAllVerbatim && verbatimInJson(f);
+        foldedInclude.append(f);
+    }
+    for (const QString &t : text->required) {
+        const QString f = t.toCaseFolded();
+        if (verbatimInJson(f))
+            foldedRequired.append(f);
+    }
+}
+
+bool RowProgram::textMayMatch(QByteArrayView json) const
+{
+    if (!includeAllVerbatim && foldedRequired.isEmpty())
+        return true;
+    // Case folding maps code point to code point, so folding the whole text folds each field.
+    const QString folded = QString::fromUtf8(json).toCaseFolded();
+    if (includeAllVerbatim
+        && std::none_of(foldedInclude.begin(), foldedInclude.end(),
+                        [&](const QString &t) { return folded.contains(t); }))
+        return false;
+    for (const QString &t : foldedRequired) {
+        if (!folded.contains(t))
+            return false;
+    }
+    return true;
+}
 
 bool RowProgram::matchesResources(QByteArrayView res) const
 {
@@ -524,10 +632,10 @@ void registerFunctions(sqlite3 *db)
 }
 
 std::unique_ptr<CompiledFilter> compileFilter(sqlite3 *db, const EventFilter &filter,
-                                              QString *error)
+                                              Purpose purpose, QString *error)
 {
     auto out = std::make_unique<CompiledFilter>();
-    Compiler c(db, *out);
+    Compiler c(db, *out, purpose);
     if (!c.run(filter)) {
         if (error)
             *error = c.error;

@@ -42,6 +42,14 @@ struct RowProgram
     std::vector<Requirement> requirements;
     std::optional<TextQuery> text;
     bool matchesResources(QByteArrayView res) const;
+    /// A cheap test on the stored JSON: false only when the text search cannot match.
+    bool textMayMatch(QByteArrayView json) const;
+    void prepareText();
+
+private:
+    QStringList foldedInclude;
+    QStringList foldedRequired;
+    bool includeAllVerbatim = false;
 };
 
 /// A compiled filter. Keeps its RowProgram registered for as long as it lives.
@@ -63,9 +71,12 @@ public:
 /// Registers `ed_res` and `ed_text` on the connection.
 void registerFunctions(sqlite3 *db);
 
+/// What the query will do with the rows: the access path that is cheapest differs.
+enum class Purpose { Page, All };
+
 /// Builds the SQL for `filter`; resolves label patterns against the dictionary of `db`.
 std::unique_ptr<CompiledFilter> compileFilter(sqlite3 *db, const EventFilter &filter,
-                                              QString *error);
+                                              Purpose purpose, QString *error);
 
 /// Packs resources' label ids as stored in `events.res`.
 QByteArray packResources(const std::vector<std::vector<qint64>> &resources);

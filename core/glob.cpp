@@ -175,6 +175,17 @@ void Glob::compile(const std::u32string &pat)
     }
 }
 
+bool Glob::isPrefixOnly() const
+{
+    if (m_tokens.empty() || m_tokens.back().kind != Kind::Star)
+        return false;
+    for (size_t i = 0; i + 1 < m_tokens.size(); ++i) {
+        if (m_tokens[i].kind != Kind::Literal)
+            return false;
+    }
+    return true;
+}
+
 bool Glob::tokenMatches(const Token &t, char32_t c) const
 {
     switch (t.kind) {

@@ -22,6 +22,9 @@ public:
 
     /// True when the pattern has no wildcard: it matches only itself.
     bool isLiteral() const { return m_literal; }
+    /// True when the pattern is literal text followed by one `*`: it matches exactly the
+    /// strings that start with literalPrefix().
+    bool isPrefixOnly() const;
     /// The literal text every match starts with.
     const QString &literalPrefix() const { return m_prefix; }
 

@@ -40,6 +40,8 @@ const char *const kSchemaV1[] = {
     "CREATE INDEX events_occurred ON events(occurred, id)",
     "CREATE INDEX events_event ON events(event, occurred)",
     "CREATE TABLE bodies(seq INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+    // labels.lv is the dictionary id times two, plus one on the primary resource (see
+    // sql::labelKey): a label of the primary resource is then counted from this index alone.
     "CREATE TABLE labels(lv INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(lv, seq))"
     " WITHOUT ROWID",
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
@@ -480,8 +482,10 @@ IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source
             return rollback();
         }
         distinct.clear();
-        for (const auto &r : resources)
-            distinct.insert(distinct.end(), r.begin(), r.end());
+        for (size_t r = 0; r < resources.size(); ++r) {
+            for (qint64 lv : resources[r])
+                distinct.push_back(sql::labelKey(lv, r == 0));
+        }
         std::sort(distinct.begin(), distinct.end());
         distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
         if (!d->insertLabelRows(distinct, seq))
@@ -532,6 +536,8 @@ std::optional<qint64> EventStore::count(const EventFilter &filter)
     }
     if (c->never)
         return 0;
+    if (c->indexOnlyCount)
+        return sql::countPrimaryLabel(d->db, *c->indexOnlyCount);
     Statement q(d->db, "SELECT count(*) FROM (" + d->selectFiltered(filter, *c, "1") + ')');
     sql::bindAll(q, c->binds);
     if (!q.step()) {
@@ -770,10 +776,11 @@ RetentionResult EventStore::applyRetention(const RetentionPolicy &policy, qint64
         while (pick.step())
             doomed.append({pick.int64(0), pick.blob(1).toByteArray()});
         for (const auto &[seq, res] : doomed) {
-            for (const auto &r : sql::unpackResources(res)) {
-                for (qint64 lv : r) {
+            const auto resources = sql::unpackResources(res);
+            for (size_t r = 0; r < resources.size(); ++r) {
+                for (qint64 lv : resources[r]) {
                     delLabel.reset();
-                    delLabel.bind(1, lv).bind(2, seq);
+                    delLabel.bind(1, sql::labelKey(lv, r == 0)).bind(2, seq);
                     delLabel.exec();
                 }
             }
@@ -817,8 +824,8 @@ RetentionResult EventStore::applyRetention(const RetentionPolicy &policy, qint64
     }
     if (result.deletedByAge + result.deletedBySize > 0) {
         // Drop dictionary entries no event uses any more, then give pages back to the system.
-        d->exec("DELETE FROM label_values WHERE NOT EXISTS (SELECT 1 FROM labels WHERE labels.lv ="
-                " label_values.id) AND id NOT IN (SELECT resource FROM events)");
+        d->exec("DELETE FROM label_values WHERE NOT EXISTS (SELECT 1 FROM labels WHERE labels.lv IN"
+                " (label_values.id * 2, label_values.id * 2 + 1))");
         d->valueIds.clear();
         d->exec("PRAGMA incremental_vacuum");
         d->exec("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -411,6 +411,7 @@ public:
                     c = eventNameClause(*f.event, "+e.event", binds);
                 }
             }
+            m_eventClauseEmpty = c.isEmpty();
             if (!c.isEmpty()) {
                 clause(c);
                 m_out.binds += binds;
@@ -502,39 +503,65 @@ public:
         }
         if (m_out.never)
             clause("0");
+        // One label condition on the primary resource and nothing else: countable from the index.
+        const bool onlyLabels = m_clauses.size() <= 2 && !(f.occurred && (f.occurred->since || f.occurred->until))
+                                && !(f.event && !m_eventClauseEmpty) && !(f.ids && !f.ids->isEmpty())
+                                && !m_program->text && !(f.resource && f.resource->distinct);
+        if (onlyLabels && !m_out.never && m_program->requirements.size() == 1) {
+            const Requirement &req = m_program->requirements.front();
+            if (req.scope == Requirement::Scope::Primary && req.conditions.size() == 1
+                && !req.conditions.front().usesPairs) {
+                std::vector<qint64> ids(req.conditions.front().ids.begin(),
+                                        req.conditions.front().ids.end());
+                m_out.indexOnlyCount = std::move(ids);
+            }
+        }
         m_out.where = m_clauses.isEmpty() ? QByteArray("1") : m_clauses.join(" AND ");
         return true;
     }
 
     // When one condition's label ids are rare, let SQLite start from the labels index instead
     // of scanning events: `ed_res` still makes the exact decision.
+    // The `labels.lv` keys of a condition's ids in the requirement's scope.
+    static QByteArray keyList(const Condition &c, Requirement::Scope scope)
+    {
+        QByteArray list;
+        auto add = [&](qint64 key) {
+            if (!list.isEmpty())
+                list += ',';
+            list += QByteArray::number(key);
+        };
+        for (qint64 id : c.ids) {
+            if (scope != Requirement::Scope::Related)
+                add(labelKey(id, true));
+            if (scope != Requirement::Scope::Primary)
+                add(labelKey(id, false));
+        }
+        return list;
+    }
+
     QByteArray drivingSubquery()
     {
-        const Condition *best = nullptr;
+        QByteArray best;
         qint64 bestRows = std::numeric_limits<qint64>::max();
         const qint64 cap = selectiveCap();
         for (const Requirement &req : m_program->requirements) {
             for (const Condition &c : req.conditions) {
                 if (c.usesPairs || c.ids.empty() || c.ids.size() > 4000)
                     continue;
-                QByteArray list;
-                for (qint64 id : c.ids)
-                    list += (list.isEmpty() ? "" : ",") + QByteArray::number(id);
+                const QByteArray list = keyList(c, req.scope);
                 Statement q(m_db, "SELECT count(*) FROM (SELECT 1 FROM labels WHERE lv IN (" + list
                                       + ") LIMIT " + QByteArray::number(cap) + ')');
                 const qint64 rows = q.step() ? q.int64(0) : cap;
                 if (rows < cap && rows < bestRows) {
                     bestRows = rows;
-                    best = &c;
+                    best = list;
                 }
             }
         }
-        if (!best)
+        if (best.isEmpty())
             return {};
-        QByteArray list;
-        for (qint64 id : best->ids)
-            list += (list.isEmpty() ? "" : ",") + QByteArray::number(id);
-        return "e.seq IN (SELECT seq FROM labels WHERE lv IN (" + list + "))";
+        return "e.seq IN (SELECT seq FROM labels WHERE lv IN (" + best + "))";
     }
 
 private:
@@ -542,6 +569,7 @@ private:
     CompiledFilter &m_out;
     Purpose m_purpose;
     qint64 m_total = -1;
+    bool m_eventClauseEmpty = true;
     std::shared_ptr<RowProgram> m_program;
     QList<QByteArray> m_clauses;
     QHash<QString, std::optional<qint64>> m_keys;
@@ -615,6 +643,19 @@ bool RowProgram::matchesResources(QByteArrayView res) const
             return false;
     }
     return true;
+}
+
+qint64 countPrimaryLabel(sqlite3 *db, const std::vector<qint64> &ids)
+{
+    Statement q(db, "SELECT count(*) FROM labels WHERE lv = ?");
+    qint64 total = 0;
+    for (qint64 id : ids) {
+        q.reset();
+        q.bind(1, labelKey(id, true));
+        if (q.step())
+            total += q.int64(0);
+    }
+    return total;
 }
 
 CompiledFilter::~CompiledFilter()

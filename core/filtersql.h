@@ -66,7 +66,19 @@ public:
     bool never = false;       ///< provably matches nothing
     qint64 handle = 0;
     std::shared_ptr<RowProgram> program;
+    /// Set when the whole filter is one label condition on the primary resource: its count
+    /// is the number of `labels` entries of these dictionary ids (a resource has one value
+    /// per key), read from the index alone.
+    std::optional<std::vector<qint64>> indexOnlyCount;
 };
+
+/// The `labels.lv` key of dictionary id `lv`: scoped to the primary resource or not.
+inline qint64 labelKey(qint64 lv, bool primary)
+{
+    return lv * 2 + (primary ? 1 : 0);
+}
+
+qint64 countPrimaryLabel(sqlite3 *db, const std::vector<qint64> &ids);
 
 /// Registers `ed_res` and `ed_text` on the connection.
 void registerFunctions(sqlite3 *db);

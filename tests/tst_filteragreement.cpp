@@ -355,6 +355,16 @@ void TestFilterAgreement::sqlAgreesWithMemory()
         pairs += events.size();
         matchedPairs += expected.size();
 
+        // The same primary-label condition alone takes the index-only counting path.
+        if (filter.resource && filter.resource->labels && !filter.resource->labels->isEmpty()) {
+            EventFilter alone;
+            alone.resource = ResourceFilter{};
+            alone.resource->labels = ResourceSpec{};
+            alone.resource->labels->entries = {filter.resource->labels->entries.front()};
+            const auto n = std::count_if(events.begin(), events.end(),
+                                         [&](const Event &e) { return alone.matches(e); });
+            QCOMPARE(store.count(alone).value_or(-1), qint64(n));
+        }
         const auto count = store.count(filter);
         QVERIFY2(count, qPrintable(store.lastError()));
         // Page through in small keyset pages and compare ids in order.

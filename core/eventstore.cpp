@@ -34,11 +34,14 @@ const char *const kSchemaV1[] = {
     "CREATE TABLE label_values(id INTEGER PRIMARY KEY, key INTEGER NOT NULL, value TEXT NOT NULL,"
     " UNIQUE(key, value))",
     "CREATE TABLE events(seq INTEGER PRIMARY KEY, occurred INTEGER NOT NULL, id BLOB NOT NULL,"
-    " event TEXT NOT NULL, resource INTEGER NOT NULL, received INTEGER, follows BLOB,"
+    " event TEXT NOT NULL, rid TEXT NOT NULL, received INTEGER, follows BLOB,"
     " source INTEGER NOT NULL, cached INTEGER NOT NULL, res BLOB NOT NULL)",
     "CREATE UNIQUE INDEX events_id ON events(id)",
     "CREATE INDEX events_occurred ON events(occurred, id)",
     "CREATE INDEX events_event ON events(event, occurred)",
+    // The primary resource id in clear: id and prefix filters, the commonest, become index
+    // ranges instead of sets of dictionary ids.
+    "CREATE INDEX events_rid ON events(rid, occurred)",
     "CREATE TABLE bodies(seq INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     // labels.lv is the dictionary id times two, plus one on the primary resource (see
     // sql::labelKey): a label of the primary resource is then counted from this index alone.
@@ -50,6 +53,7 @@ const char *const kSchemaV1[] = {
 const char *const kSecondaryIndexes[] = {
     "CREATE INDEX IF NOT EXISTS events_occurred ON events(occurred, id)",
     "CREATE INDEX IF NOT EXISTS events_event ON events(event, occurred)",
+    "CREATE INDEX IF NOT EXISTS events_rid ON events(rid, occurred)",
 };
 
 constexpr int kLabelRowsPerInsert = 8;
@@ -250,7 +254,7 @@ struct EventStore::Private
     void prepare()
     {
         insertEvent = std::make_unique<Statement>(
-            db, "INSERT OR IGNORE INTO events(occurred, id, event, resource, received, follows,"
+            db, "INSERT OR IGNORE INTO events(occurred, id, event, rid, received, follows,"
                 " source, cached, res) VALUES (?,?,?,?,?,?,?,?,?)");
         insertBody = std::make_unique<Statement>(db, "INSERT INTO bodies(seq, body) VALUES (?,?)");
         insertLabel = std::make_unique<Statement>(db, "INSERT OR IGNORE INTO labels(lv, seq) VALUES (?,?)");
@@ -288,7 +292,7 @@ struct EventStore::Private
         if (f.resource && f.resource->distinct) {
             const QByteArray dir = f.order == EventFilter::Order::Asc ? " ASC" : " DESC";
             return "SELECT " + columns + " FROM (SELECT e.*, row_number() OVER (PARTITION BY "
-                   "e.resource ORDER BY e.occurred" + dir + ", e.id" + dir + ") AS rn FROM events e"
+                   "e.rid ORDER BY e.occurred" + dir + ", e.id" + dir + ") AS rn FROM events e"
                    " WHERE " + c.where + ") AS e " + joins + " WHERE e.rn = 1";
         }
         return "SELECT " + columns + " FROM events e " + joins + " WHERE " + c.where;
@@ -337,7 +341,8 @@ bool EventStore::open(const QString &path, QString *error)
                         && d->exec("PRAGMA synchronous = NORMAL")
                         && d->exec("PRAGMA temp_store = MEMORY")
                         && d->exec("PRAGMA cache_size = -65536")
-                        && d->exec("PRAGMA wal_autocheckpoint = 16384");
+                        && d->exec("PRAGMA wal_autocheckpoint = 16384")
+                        && (qEnvironmentVariableIsEmpty("ED_MMAP") || d->exec("PRAGMA mmap_size = 1073741824"));
         if (ok) {
             Statement check(d->db, "SELECT count(*) FROM sqlite_master");
             if (!check.step())
@@ -447,15 +452,9 @@ IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source
                 return rollback();
             resources.push_back(*ids);
         }
-        // The primary id's dictionary entry doubles as the resource column.
-        qint64 resourceLv = 0;
-        for (qsizetype i = 0; i < e.resource.labels.size(); ++i) {
-            if (e.resource.labels[i].key == u"prefect.resource.id")
-                resourceLv = (*primary)[size_t(i)];
-        }
         Statement &ins = *d->insertEvent;
         ins.reset();
-        ins.bind(1, e.occurred).bindBlob(2, uuidToBytes(e.id)).bind(3, e.event).bind(4, resourceLv);
+        ins.bind(1, e.occurred).bindBlob(2, uuidToBytes(e.id)).bind(3, e.event).bind(4, e.resource.id());
         if (e.received)
             ins.bind(5, *e.received);
         else
@@ -504,6 +503,7 @@ void EventStore::beginBulkLoad()
     d->bulk = true;
     d->exec("DROP INDEX IF EXISTS events_occurred");
     d->exec("DROP INDEX IF EXISTS events_event");
+    d->exec("DROP INDEX IF EXISTS events_rid");
 }
 
 void EventStore::endBulkLoad()
@@ -537,7 +537,7 @@ std::optional<qint64> EventStore::count(const EventFilter &filter)
     if (c->never)
         return 0;
     if (c->indexOnlyCount)
-        return sql::countPrimaryLabel(d->db, *c->indexOnlyCount);
+        return sql::countFromIndex(d->db, *c->indexOnlyCount);
     Statement q(d->db, "SELECT count(*) FROM (" + d->selectFiltered(filter, *c, "1") + ')');
     sql::bindAll(q, c->binds);
     if (!q.step()) {
@@ -562,8 +562,9 @@ std::optional<QList<StoredEvent>> EventStore::page(const EventFilter &filter, in
     if (c->never)
         return out;
     const bool asc = filter.order == EventFilter::Order::Asc;
-    QByteArray sqlText = d->selectFiltered(filter, *c, "b.body, s.name",
-                                           "JOIN bodies b ON b.seq = e.seq JOIN sources s ON s.id = e.source");
+    // Only keys go through the ORDER BY: bodies are fetched for the rows of the page alone,
+    // not for every candidate SQLite sorts.
+    QByteArray sqlText = d->selectFiltered(filter, *c, "e.seq, e.source");
     QList<QVariant> binds = c->binds;
     if (after) {
         sqlText += asc ? " AND (e.occurred, e.id) > (?, ?)" : " AND (e.occurred, e.id) < (?, ?)";
@@ -573,16 +574,29 @@ std::optional<QList<StoredEvent>> EventStore::page(const EventFilter &filter, in
     sqlText += d->orderBy(filter.order) + " LIMIT " + QByteArray::number(qMax(0, limit));
     Statement q(d->db, sqlText);
     sql::bindAll(q, binds);
-    while (q.step()) {
-        StoredEvent se;
-        if (!d->decode(q.blob(0), se))
-            return std::nullopt;
-        se.source = q.text(1);
-        out.append(std::move(se));
-    }
+    QList<QPair<qint64, qint64>> rows;
+    while (q.step())
+        rows.append({q.int64(0), q.int64(1)});
     if (!q.error().isEmpty()) {
         d->error = q.error();
         return std::nullopt;
+    }
+    Statement body(d->db, "SELECT body FROM bodies WHERE seq = ?");
+    Statement source(d->db, "SELECT name FROM sources WHERE id = ?");
+    for (const auto &[seq, sourceId] : rows) {
+        body.reset();
+        body.bind(1, seq);
+        StoredEvent se;
+        if (!body.step() || !d->decode(body.blob(0), se)) {
+            if (d->error.isEmpty())
+                d->error = QStringLiteral("event %1 has no stored body").arg(seq);
+            return std::nullopt;
+        }
+        source.reset();
+        source.bind(1, sourceId);
+        if (source.step())
+            se.source = source.text(0);
+        out.append(std::move(se));
     }
     return out;
 }
@@ -648,7 +662,7 @@ std::optional<QList<CountBucket>> EventStore::countBy(Countable countable, const
         return std::nullopt;
     }
     QList<CountBucket> out;
-    const QByteArray inner = d->selectFiltered(filter, *c, "e.seq, e.occurred, e.event, e.resource");
+    const QByteArray inner = d->selectFiltered(filter, *c, "e.seq, e.occurred, e.event, e.rid");
     if (countable == Countable::Event) {
         if (c->never)
             return out;
@@ -667,12 +681,11 @@ std::optional<QList<CountBucket>> EventStore::countBy(Countable countable, const
         if (c->never)
             return out;
         // The label is the resource's name as its latest event gives it.
-        Statement q(d->db, "SELECT v.value, g.n, g.first, g.last, (SELECT b.body FROM events x JOIN"
-                               " bodies b ON b.seq = x.seq WHERE x.resource = g.resource ORDER BY"
-                               " x.occurred DESC, x.id DESC LIMIT 1) FROM (SELECT e.resource, count(*)"
+        Statement q(d->db, "SELECT g.rid, g.n, g.first, g.last, (SELECT b.body FROM events x JOIN"
+                               " bodies b ON b.seq = x.seq WHERE x.rid = g.rid ORDER BY"
+                               " x.occurred DESC, x.id DESC LIMIT 1) FROM (SELECT e.rid, count(*)"
                                " AS n, min(e.occurred) AS first, max(e.occurred) AS last FROM ("
-                               + inner + ") AS e GROUP BY e.resource) AS g JOIN label_values v ON"
-                                         " v.id = g.resource ORDER BY g.n DESC, v.value ASC");
+                               + inner + ") AS e GROUP BY e.rid) AS g ORDER BY g.n DESC, g.rid ASC");
         sql::bindAll(q, c->binds);
         while (q.step()) {
             CountBucket b{q.text(0), q.text(0), q.int64(1), q.int64(2), q.int64(3)};

@@ -371,6 +371,52 @@ public:
         return parts.join(" AND ");
     }
 
+    // Each condition is an OR of exact ids and prefixes; conditions are AND'ed.
+    QByteArray ridClause(const QList<QPair<QStringList, QStringList>> &conditions,
+                         const QByteArray &column, QList<QVariant> &binds)
+    {
+        QList<QByteArray> all;
+        for (const auto &[exactValues, prefixes] : conditions) {
+            QList<QByteArray> any;
+            if (!exactValues.isEmpty()) {
+                QByteArray in = column + " IN (";
+                for (qsizetype i = 0; i < exactValues.size(); ++i) {
+                    binds.append(exactValues[i]);
+                    in += i ? ",?" : "?";
+                }
+                any.append(in + ')');
+            }
+            for (const QString &p : prefixes) {
+                binds.append(p);
+                QByteArray range = "(" + column + " >= ?";
+                binds.append(QVariant::fromValue(RawText{p.toUtf8() + '\xff'}));
+                range += " AND " + column + " < ?)";
+                any.append(range);
+            }
+            all.append('(' + any.join(" OR ") + ')');
+        }
+        return all.join(" AND ");
+    }
+
+    void ridClauseFor(const QList<QPair<QStringList, QStringList>> &conditions)
+    {
+        QList<QVariant> binds;
+        QByteArray c = ridClause(conditions, "e.rid", binds);
+        if (m_purpose == Purpose::Page) {
+            const qint64 cap = selectiveCap();
+            Statement q(m_db, "SELECT count(*) FROM (SELECT 1 FROM events e WHERE " + c + " LIMIT "
+                                  + QByteArray::number(cap) + ')');
+            bindAll(q, binds);
+            if (!q.step() || q.int64(0) >= cap) {
+                binds.clear();
+                c = ridClause(conditions, "+e.rid", binds);
+            }
+        }
+        clause(c);
+        m_out.binds += binds;
+        m_hasRidClause = true;
+    }
+
     qint64 totalEvents()
     {
         if (m_total < 0) {
@@ -386,8 +432,10 @@ public:
     qint64 selectiveCap()
     {
         const qint64 n = totalEvents();
+        // Rows reached through an index other than `occurred` cost about three sequential
+        // rows each (random table access), hence the halved bound.
         if (m_purpose == Purpose::Page)
-            return std::max<qint64>(1000, qint64(std::sqrt(200.0 * double(n))));
+            return std::max<qint64>(1000, qint64(std::sqrt(200.0 * double(n)) / 2));
         return std::max<qint64>(2000, n / 25);
     }
 
@@ -427,13 +475,36 @@ public:
             clause(s + ')');
         }
         if (f.resource) {
+            // Conditions on the primary resource id become ranges of the `rid` index.
             Requirement req{Requirement::Scope::Primary, {}};
+            QList<QPair<QStringList, QStringList>> ridConditions; // (exact, prefixes) OR'ed
             if (f.resource->id && !f.resource->id->isEmpty())
-                req.conditions.push_back(exact(kIdKey, *f.resource->id));
+                ridConditions.append({*f.resource->id, {}});
             if (f.resource->idPrefix && !f.resource->idPrefix->isEmpty())
-                req.conditions.push_back(prefixed(kIdKey, *f.resource->idPrefix));
-            if (f.resource->labels)
-                spec(*f.resource->labels, req);
+                ridConditions.append({{}, *f.resource->idPrefix});
+            if (f.resource->labels) {
+                for (const ResourceSpec::Entry &e : f.resource->labels->entries) {
+                    QStringList exactValues, prefixes;
+                    bool simple = e.key == kIdKey && !e.patterns.isEmpty();
+                    for (const QString &p : e.patterns) {
+                        const LabelPattern lp(p);
+                        if (lp.negated())
+                            simple = false;
+                        else if (lp.glob().isLiteral())
+                            exactValues.append(lp.glob().literalPrefix());
+                        else if (lp.glob().isPrefixOnly())
+                            prefixes.append(lp.glob().literalPrefix());
+                        else
+                            simple = false;
+                    }
+                    if (simple)
+                        ridConditions.append({exactValues, prefixes});
+                    else
+                        req.conditions.push_back(patterns(e.key, e.patterns));
+                }
+            }
+            if (!ridConditions.isEmpty())
+                ridClauseFor(ridConditions);
             addRequirement(std::move(req));
         }
         if (f.related) {
@@ -506,14 +577,24 @@ public:
         // One label condition on the primary resource and nothing else: countable from the index.
         const bool onlyLabels = m_clauses.size() <= 2 && !(f.occurred && (f.occurred->since || f.occurred->until))
                                 && !(f.event && !m_eventClauseEmpty) && !(f.ids && !f.ids->isEmpty())
-                                && !m_program->text && !(f.resource && f.resource->distinct);
+                                && !m_program->text && !(f.resource && f.resource->distinct)
+                                && !m_hasRidClause;
         if (onlyLabels && !m_out.never && m_program->requirements.size() == 1) {
             const Requirement &req = m_program->requirements.front();
-            if (req.scope == Requirement::Scope::Primary && req.conditions.size() == 1
-                && !req.conditions.front().usesPairs) {
-                std::vector<qint64> ids(req.conditions.front().ids.begin(),
-                                        req.conditions.front().ids.end());
-                m_out.indexOnlyCount = std::move(ids);
+            const Condition &cond = req.conditions.front();
+            if (req.conditions.size() == 1 && !cond.usesPairs) {
+                // Primary: one value per key and resource, so entries count events. Otherwise
+                // an event may hold the label on several resources: count distinct events.
+                IndexOnlyCount count;
+                count.distinct = req.scope != Requirement::Scope::Primary;
+                for (qint64 id : cond.ids) {
+                    if (req.scope != Requirement::Scope::Related)
+                        count.keys.push_back(labelKey(id, true));
+                    if (req.scope != Requirement::Scope::Primary)
+                        count.keys.push_back(labelKey(id, false));
+                }
+                if (!count.distinct || count.keys.size() <= 64)
+                    m_out.indexOnlyCount = std::move(count);
             }
         }
         m_out.where = m_clauses.isEmpty() ? QByteArray("1") : m_clauses.join(" AND ");
@@ -570,6 +651,7 @@ private:
     Purpose m_purpose;
     qint64 m_total = -1;
     bool m_eventClauseEmpty = true;
+    bool m_hasRidClause = false;
     std::shared_ptr<RowProgram> m_program;
     QList<QByteArray> m_clauses;
     QHash<QString, std::optional<qint64>> m_keys;
@@ -645,13 +727,20 @@ bool RowProgram::matchesResources(QByteArrayView res) const
     return true;
 }
 
-qint64 countPrimaryLabel(sqlite3 *db, const std::vector<qint64> &ids)
+qint64 countFromIndex(sqlite3 *db, const IndexOnlyCount &count)
 {
+    if (count.distinct) {
+        QByteArray list;
+        for (qint64 key : count.keys)
+            list += (list.isEmpty() ? "" : ",") + QByteArray::number(key);
+        Statement q(db, "SELECT count(*) FROM (SELECT DISTINCT seq FROM labels WHERE lv IN (" + list + "))");
+        return q.step() ? q.int64(0) : 0;
+    }
     Statement q(db, "SELECT count(*) FROM labels WHERE lv = ?");
     qint64 total = 0;
-    for (qint64 id : ids) {
+    for (qint64 key : count.keys) {
         q.reset();
-        q.bind(1, labelKey(id, true));
+        q.bind(1, key);
         if (q.step())
             total += q.int64(0);
     }

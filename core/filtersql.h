@@ -52,6 +52,13 @@ private:
     bool includeAllVerbatim = false;
 };
 
+/// `labels` keys whose entries (distinct events, when `distinct`) are the count.
+struct IndexOnlyCount
+{
+    std::vector<qint64> keys;
+    bool distinct = false;
+};
+
 /// A compiled filter. Keeps its RowProgram registered for as long as it lives.
 class CompiledFilter
 {
@@ -66,10 +73,9 @@ public:
     bool never = false;       ///< provably matches nothing
     qint64 handle = 0;
     std::shared_ptr<RowProgram> program;
-    /// Set when the whole filter is one label condition on the primary resource: its count
-    /// is the number of `labels` entries of these dictionary ids (a resource has one value
-    /// per key), read from the index alone.
-    std::optional<std::vector<qint64>> indexOnlyCount;
+    /// Set when the whole filter is one label condition: its count comes from the `labels`
+    /// index alone.
+    std::optional<IndexOnlyCount> indexOnlyCount;
 };
 
 /// The `labels.lv` key of dictionary id `lv`: scoped to the primary resource or not.
@@ -78,7 +84,7 @@ inline qint64 labelKey(qint64 lv, bool primary)
     return lv * 2 + (primary ? 1 : 0);
 }
 
-qint64 countPrimaryLabel(sqlite3 *db, const std::vector<qint64> &ids);
+qint64 countFromIndex(sqlite3 *db, const IndexOnlyCount &count);
 
 /// Registers `ed_res` and `ed_text` on the connection.
 void registerFunctions(sqlite3 *db);

@@ -365,6 +365,24 @@ void TestFilterAgreement::sqlAgreesWithMemory()
                                          [&](const Event &e) { return alone.matches(e); });
             QCOMPARE(store.count(alone).value_or(-1), qint64(n));
         }
+        // So does one any_resource or related label condition.
+        for (int scope = 0; scope < 2; ++scope) {
+            EventFilter alone;
+            ResourceSpec spec;
+            spec.entries = {ResourceSpec::Entry{gen.pick(kKeys), {gen.pattern()}, false}};
+            if (scope == 0) {
+                AnyResourceFilter a;
+                a.labels = spec;
+                alone.anyResource = QList<AnyResourceFilter>{a};
+            } else {
+                RelatedFilter r;
+                r.labels = spec;
+                alone.related = QList<RelatedFilter>{r};
+            }
+            const auto n = std::count_if(events.begin(), events.end(),
+                                         [&](const Event &e) { return alone.matches(e); });
+            QCOMPARE(store.count(alone).value_or(-1), qint64(n));
+        }
         const auto count = store.count(filter);
         QVERIFY2(count, qPrintable(store.lastError()));
         // Page through in small keyset pages and compare ids in order.

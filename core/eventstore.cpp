@@ -171,7 +171,7 @@ struct EventStore::Private
         const QPair<qint64, QString> k{key, value};
         if (auto it = valueIds.constFind(k); it != valueIds.constEnd())
             return *it;
-        if (valueIds.size() > 100000)
+        if (valueIds.size() > 50000)
             valueIds.clear(); // bound memory: unique values (timestamps, run ids) rarely repeat
         // Most values not in the memory cache are new (timestamps, run ids): insert first.
         insertValue->reset();
@@ -349,6 +349,9 @@ bool EventStore::open(const QString &path, QString *error)
                 d->error = QStringLiteral("%1 is not an Eventdeck cache (%2)").arg(path, check.error());
         }
         if (d->error.isEmpty() && d->migrate()) {
+            // A bulk load cut off before its end left its indexes dropped: restore them.
+            for (const char *s : kSecondaryIndexes)
+                d->exec(s);
             sql::registerFunctions(d->db);
             d->prepare();
             return true;
@@ -513,7 +516,6 @@ void EventStore::endBulkLoad()
     d->bulk = false;
     for (const char *s : kSecondaryIndexes)
         d->exec(s);
-    d->exec("ANALYZE");
 }
 
 qint64 EventStore::totalCount()

@@ -97,6 +97,7 @@ private slots:
     void retentionBySize();
     void integrityCheckDetectsDamage();
     void metaPersists();
+    void bulkLoadRestoresIndexes();
     void sharedBetweenConnections();
 
 private:
@@ -514,6 +515,42 @@ void TestEventStore::sharedBetweenConnections()
     reader.ingest({makeEvent(QStringLiteral("f"), at("2026-03-31T18:00:01Z"), QStringLiteral("r"))},
                   QStringLiteral("file:x"));
     QCOMPARE(writer.totalCount(), 2);
+}
+
+void TestEventStore::bulkLoadRestoresIndexes()
+{
+    auto indexes = [&] {
+        QStringList names;
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("idx"));
+        db.setDatabaseName(m_path);
+        db.open();
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%' ORDER BY name"));
+        while (q.next())
+            names += q.value(0).toString();
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("idx"));
+        return names;
+    };
+    const QStringList all = {QStringLiteral("events_event"), QStringLiteral("events_id"),
+                             QStringLiteral("events_occurred"), QStringLiteral("events_rid")};
+    {
+        EventStore store;
+        QVERIFY(store.open(m_path));
+        store.beginBulkLoad();
+        store.ingest({makeEvent(QStringLiteral("a"), at("2026-03-31T18:00:00Z"), QStringLiteral("r.1"))},
+                     QStringLiteral("demo"));
+        // Dedup still holds during a bulk load: the id index stays.
+        QCOMPARE(indexes(), QStringList{QStringLiteral("events_id")});
+        store.endBulkLoad();
+        QCOMPARE(indexes(), all);
+        store.beginBulkLoad(); // and the process dies here
+    }
+    EventStore store;
+    QVERIFY(store.open(m_path));
+    QCOMPARE(indexes(), all);
+    QCOMPARE(*store.count(labelFilter(QStringLiteral("prefect.resource.id"), {QStringLiteral("r.*")})), 1);
 }
 
 QTEST_GUILESS_MAIN(TestEventStore)

@@ -19,7 +19,8 @@
 namespace ed::cli {
 
 namespace {
-constexpr qsizetype kBatch = 2000;
+constexpr qsizetype kBatch = 1000;
+constexpr qint64 kBulkBytes = 64 * 1024 * 1024;
 
 // One step of reading: a prepared batch, the rejections met while reading it, and possibly
 // the end of the file.
@@ -56,6 +57,13 @@ public:
         m_cond.notify_all();
     }
 
+    /// Hands a used chunk back: the reading thread frees it, off the writing thread.
+    void giveBack(Chunk &&c)
+    {
+        std::lock_guard lock(m_mutex);
+        m_used.push_back(std::move(c));
+    }
+
     /// The next chunk, or nullopt when the file is done.
     std::optional<Chunk> take()
     {
@@ -73,7 +81,7 @@ private:
     void push(Chunk &&c)
     {
         std::unique_lock lock(m_mutex);
-        m_cond.wait(lock, [this] { return m_queue.size() < 2 || m_stopped; });
+        m_cond.wait(lock, [this] { return m_queue.size() < 1 || m_stopped; });
         m_queue.push_back(std::move(c));
         m_cond.notify_all();
     }
@@ -89,11 +97,14 @@ private:
             chunk = Chunk{};
         };
         for (bool more = true; more;) {
+            std::vector<Chunk> used;
             {
                 std::lock_guard lock(m_mutex);
                 if (m_stopped)
                     break;
+                used.swap(m_used);
             }
+            used.clear();
             Event event;
             switch (m_reader.next(event)) {
             case EventReader::Result::Event:
@@ -126,6 +137,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_cond;
     std::deque<Chunk> m_queue;
+    std::vector<Chunk> m_used;
     bool m_done = false;
     bool m_stopped = false;
 };
@@ -163,6 +175,16 @@ int runImport(const QStringList &arguments)
     EventStore store;
     if (!openStore(store, parser))
         return Failure;
+
+    // A large load into an empty cache builds the secondary indexes once at the end, which is
+    // much cheaper than keeping them up to date row by row. Not with data already there: the
+    // GUI may be reading it.
+    qint64 inputBytes = 0;
+    for (const QString &name : files)
+        inputBytes += name == u"-" ? 0 : QFileInfo(name).size();
+    const bool bulk = store.totalCount() == 0 && inputBytes >= kBulkBytes;
+    if (bulk)
+        store.beginBulkLoad();
 
     Totals totals;
     bool unreadable = false;
@@ -212,8 +234,11 @@ int runImport(const QStringList &arguments)
             }
             totals.stored += s.stored;
             totals.duplicates += s.duplicates;
+            pipeline.giveBack(std::move(*chunk));
         }
     }
+    if (bulk)
+        store.endBulkLoad();
     if (totals.stored > 0)
         store.applyRetention(RetentionPolicy{}, timeutil::nowMicros());
     err() << "read " << totals.read << ", stored " << totals.stored << ", duplicates "

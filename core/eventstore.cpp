@@ -339,7 +339,7 @@ bool EventStore::open(const QString &path, QString *error)
         const bool ok = d->exec("PRAGMA auto_vacuum = INCREMENTAL") // only takes on a new file
                         && d->exec("PRAGMA journal_mode = WAL")
                         && d->exec("PRAGMA synchronous = NORMAL")
-                        && d->exec("PRAGMA temp_store = MEMORY")
+                        && d->exec("PRAGMA temp_store = FILE") // big sorts spill to disk, not RAM
                         && d->exec("PRAGMA cache_size = -65536")
                         && d->exec("PRAGMA wal_autocheckpoint = 16384")
                         && (qEnvironmentVariableIsEmpty("ED_MMAP") || d->exec("PRAGMA mmap_size = 1073741824"));

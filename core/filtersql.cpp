@@ -183,6 +183,14 @@ void edText(sqlite3_context *ctx, int, sqlite3_value **argv)
     sqlite3_result_int(ctx, textMatches(*program->text, event) ? 1 : 0);
 }
 
+// A condition on the primary resource id: exact or prefix, possibly negated.
+struct RidTerm
+{
+    QString text;
+    bool prefix = false;
+    bool negated = false;
+};
+
 class Compiler
 {
 public:
@@ -371,34 +379,31 @@ public:
         return parts.join(" AND ");
     }
 
-    // Each condition is an OR of exact ids and prefixes; conditions are AND'ed.
-    QByteArray ridClause(const QList<QPair<QStringList, QStringList>> &conditions,
-                         const QByteArray &column, QList<QVariant> &binds)
+    // Each condition is an OR of its terms; conditions are AND'ed.
+    QByteArray ridClause(const QList<QList<RidTerm>> &conditions, const QByteArray &column,
+                         QList<QVariant> &binds)
     {
         QList<QByteArray> all;
-        for (const auto &[exactValues, prefixes] : conditions) {
+        for (const QList<RidTerm> &terms : conditions) {
             QList<QByteArray> any;
-            if (!exactValues.isEmpty()) {
-                QByteArray in = column + " IN (";
-                for (qsizetype i = 0; i < exactValues.size(); ++i) {
-                    binds.append(exactValues[i]);
-                    in += i ? ",?" : "?";
+            for (const RidTerm &t : terms) {
+                binds.append(t.text);
+                QByteArray expr;
+                if (t.prefix) {
+                    expr = "(" + column + " >= ?";
+                    binds.append(QVariant::fromValue(RawText{t.text.toUtf8() + '\xff'}));
+                    expr += " AND " + column + " < ?)";
+                } else {
+                    expr = column + " = ?";
                 }
-                any.append(in + ')');
-            }
-            for (const QString &p : prefixes) {
-                binds.append(p);
-                QByteArray range = "(" + column + " >= ?";
-                binds.append(QVariant::fromValue(RawText{p.toUtf8() + '\xff'}));
-                range += " AND " + column + " < ?)";
-                any.append(range);
+                any.append(t.negated ? "NOT " + expr : expr);
             }
             all.append('(' + any.join(" OR ") + ')');
         }
         return all.join(" AND ");
     }
 
-    void ridClauseFor(const QList<QPair<QStringList, QStringList>> &conditions)
+    void ridClauseFor(const QList<QList<RidTerm>> &conditions)
     {
         QList<QVariant> binds;
         QByteArray c = ridClause(conditions, "e.rid", binds);
@@ -477,28 +482,34 @@ public:
         if (f.resource) {
             // Conditions on the primary resource id become ranges of the `rid` index.
             Requirement req{Requirement::Scope::Primary, {}};
-            QList<QPair<QStringList, QStringList>> ridConditions; // (exact, prefixes) OR'ed
-            if (f.resource->id && !f.resource->id->isEmpty())
-                ridConditions.append({*f.resource->id, {}});
-            if (f.resource->idPrefix && !f.resource->idPrefix->isEmpty())
-                ridConditions.append({{}, *f.resource->idPrefix});
+            QList<QList<RidTerm>> ridConditions; // terms OR'ed, conditions AND'ed
+            if (f.resource->id && !f.resource->id->isEmpty()) {
+                QList<RidTerm> terms;
+                for (const QString &id : *f.resource->id)
+                    terms.append({id, false, false});
+                ridConditions.append(terms);
+            }
+            if (f.resource->idPrefix && !f.resource->idPrefix->isEmpty()) {
+                QList<RidTerm> terms;
+                for (const QString &p : *f.resource->idPrefix)
+                    terms.append({p, true, false});
+                ridConditions.append(terms);
+            }
             if (f.resource->labels) {
                 for (const ResourceSpec::Entry &e : f.resource->labels->entries) {
-                    QStringList exactValues, prefixes;
+                    // Literal and `prefix*` patterns, negated or not, are index ranges; the
+                    // primary resource always has an id, so "missing" cannot arise.
+                    QList<RidTerm> terms;
                     bool simple = e.key == kIdKey && !e.patterns.isEmpty();
                     for (const QString &p : e.patterns) {
                         const LabelPattern lp(p);
-                        if (lp.negated())
-                            simple = false;
-                        else if (lp.glob().isLiteral())
-                            exactValues.append(lp.glob().literalPrefix());
-                        else if (lp.glob().isPrefixOnly())
-                            prefixes.append(lp.glob().literalPrefix());
+                        if (lp.glob().isLiteral() || lp.glob().isPrefixOnly())
+                            terms.append({lp.glob().literalPrefix(), !lp.glob().isLiteral(), lp.negated()});
                         else
                             simple = false;
                     }
                     if (simple)
-                        ridConditions.append({exactValues, prefixes});
+                        ridConditions.append(terms);
                     else
                         req.conditions.push_back(patterns(e.key, e.patterns));
                 }

@@ -96,6 +96,8 @@ private slots:
     void retentionByAge();
     void retentionBySize();
     void integrityCheckDetectsDamage();
+    void resourceIdRanges_data();
+    void resourceIdRanges();
     void metaPersists();
     void bulkLoadRestoresIndexes();
     void sharedBetweenConnections();
@@ -515,6 +517,52 @@ void TestEventStore::sharedBetweenConnections()
     reader.ingest({makeEvent(QStringLiteral("f"), at("2026-03-31T18:00:01Z"), QStringLiteral("r"))},
                   QStringLiteral("file:x"));
     QCOMPARE(writer.totalCount(), 2);
+}
+
+void TestEventStore::resourceIdRanges_data()
+{
+    QTest::addColumn<QStringList>("patterns");
+    QTest::addColumn<QStringList>("expected");
+    const QString f1 = QStringLiteral("prefect.flow-run.1"), f2 = QStringLiteral("prefect.flow-run.2"),
+                  t1 = QStringLiteral("prefect.task-run.1"), fx = QStringLiteral("prefect.flow-runX");
+    QTest::addRow("exact") << QStringList{f1} << QStringList{f1};
+    QTest::addRow("prefix") << QStringList{QStringLiteral("prefect.flow-run.*")} << QStringList{f1, f2};
+    QTest::addRow("negated prefix") << QStringList{QStringLiteral("!prefect.flow-run.*")} << QStringList{t1, fx};
+    QTest::addRow("negated exact") << QStringList{QStringLiteral("!") + f1} << QStringList{f2, t1, fx};
+    QTest::addRow("mixed OR") << QStringList{QStringLiteral("!prefect.flow-run*"), f2} << QStringList{f2, t1};
+    QTest::addRow("empty prefix") << QStringList{QStringLiteral("*")} << QStringList{f1, f2, t1, fx};
+    QTest::addRow("glob") << QStringList{QStringLiteral("prefect.?low-run.[12]")} << QStringList{f1, f2};
+    QTest::addRow("empty list") << QStringList{} << QStringList{};
+}
+
+void TestEventStore::resourceIdRanges()
+{
+    QFETCH(QStringList, patterns);
+    QFETCH(QStringList, expected);
+    EventStore store;
+    QVERIFY(store.open(m_path));
+    QList<Event> events;
+    qint64 t = at("2026-03-31T18:00:00Z");
+    for (const char *id : {"prefect.flow-run.1", "prefect.flow-run.2", "prefect.task-run.1", "prefect.flow-runX"})
+        events += makeEvent(QStringLiteral("e"), t++, QString::fromLatin1(id));
+    store.ingest(events, QStringLiteral("demo"));
+    const EventFilter f = labelFilter(QStringLiteral("prefect.resource.id"), patterns);
+    const auto page = store.page(f, 10);
+    QVERIFY2(page, qPrintable(store.lastError()));
+    QStringList got;
+    for (const StoredEvent &se : *page)
+        got += se.event.resource.id();
+    got.sort();
+    expected.sort();
+    QCOMPARE(got, expected);
+    QCOMPARE(*store.count(f), expected.size());
+    // resource.id and resource.id_prefix take the same path.
+    EventFilter byPrefix;
+    byPrefix.resource = ResourceFilter{};
+    byPrefix.resource->idPrefix = QStringList{QStringLiteral("prefect.flow-run.")};
+    QCOMPARE(*store.count(byPrefix), 2);
+    byPrefix.resource->id = QStringList{QStringLiteral("prefect.flow-run.2"), QStringLiteral("nope")};
+    QCOMPARE(*store.count(byPrefix), 1);
 }
 
 void TestEventStore::bulkLoadRestoresIndexes()

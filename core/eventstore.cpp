@@ -57,6 +57,7 @@ const char *const kSecondaryIndexes[] = {
 };
 
 constexpr int kLabelRowsPerInsert = 8;
+constexpr qint64 kBulkTransactionEvents = 25000;
 constexpr qint64 kPivot = 1711929600LL * 1000000; // 2024-04-01T00:00:00Z, Prefect's PIVOT_DATETIME
 
 qint64 unitSeconds(TimeUnit unit)
@@ -92,6 +93,10 @@ struct EventStore::Private
     QHash<QString, qint64> sourceIds;
     std::unique_ptr<Statement> insertEvent, insertBody, insertLabel, insertLabels, findValue, insertValue;
     bool bulk = false;
+    // During a bulk load one transaction spans many batches: hot pages of the label index are
+    // then written to the WAL once per commit instead of once per batch.
+    bool inBulkTransaction = false;
+    qint64 pendingInTransaction = 0;
 
     bool fail(const QString &message)
     {
@@ -369,6 +374,7 @@ bool EventStore::open(const QString &path, QString *error)
 
 void EventStore::close()
 {
+    endBulkLoad(); // an orderly close keeps what a bulk load stored
     d->insertEvent.reset();
     d->insertBody.reset();
     d->insertLabel.reset();
@@ -422,11 +428,16 @@ IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source
     const QList<Event> &events = batch.events;
     if (!d->db || events.isEmpty())
         return stats;
-    if (!d->exec("BEGIN IMMEDIATE"))
-        return stats;
+    if (!d->inBulkTransaction) {
+        if (!d->exec("BEGIN IMMEDIATE"))
+            return stats;
+        d->inBulkTransaction = d->bulk;
+        d->pendingInTransaction = 0;
+    }
     auto rollback = [&] {
         const QString why = d->error;
         d->exec("ROLLBACK");
+        d->inBulkTransaction = false;
         // Cached ids may name rows the rollback removed.
         d->keyIds.clear();
         d->valueIds.clear();
@@ -494,6 +505,10 @@ IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source
             return rollback();
         ++stats.stored;
     }
+    d->pendingInTransaction += events.size();
+    if (d->inBulkTransaction && d->pendingInTransaction < kBulkTransactionEvents)
+        return stats;
+    d->inBulkTransaction = false;
     if (!d->exec("COMMIT"))
         return rollback();
     return stats;
@@ -514,6 +529,10 @@ void EventStore::endBulkLoad()
     if (!d->db || !d->bulk)
         return;
     d->bulk = false;
+    if (d->inBulkTransaction) {
+        d->inBulkTransaction = false;
+        d->exec("COMMIT");
+    }
     for (const char *s : kSecondaryIndexes)
         d->exec(s);
 }

@@ -92,7 +92,9 @@ public:
     IngestStats ingest(const PreparedBatch &batch, const QString &source);
     /// Serializes and compresses; thread-safe, touches no connection.
     static PreparedBatch prepare(QList<Event> events);
-    /// For a large load into the cache: drops secondary indexes until `endBulkLoad()`.
+    /// For a large load into the cache: drops secondary indexes and groups batches into larger
+    /// transactions until `endBulkLoad()`, which commits and rebuilds the indexes. Events of an
+    /// unfinished bulk load may be missing until then; ingest errors roll back the open group.
     void beginBulkLoad();
     void endBulkLoad();
 

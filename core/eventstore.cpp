@@ -533,8 +533,13 @@ void EventStore::endBulkLoad()
         d->inBulkTransaction = false;
         d->exec("COMMIT");
     }
+    // Index builds sort in memory up to the page cache's size: keep that small meanwhile, so
+    // a large import stays within its memory budget.
+    d->exec("PRAGMA shrink_memory");
+    d->exec("PRAGMA cache_size = -16384");
     for (const char *s : kSecondaryIndexes)
         d->exec(s);
+    d->exec("PRAGMA cache_size = -65536");
 }
 
 qint64 EventStore::totalCount()

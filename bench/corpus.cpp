@@ -1,257 +1,364 @@
 #include "bench/corpus.h"
 
+#include "bench/prefectevents.h"
+#include "bench/rng.h"
+#include "bench/workspace.h"
 #include "core/timeutil.h"
+
+#include <QFile>
+
+#include <algorithm>
+#include <vector>
 
 namespace ed::bench {
 
-struct Corpus::Run
+namespace {
+constexpr double kLateDelivery = 0.002; // share of events delivered out of order
+constexpr double kIncidentRate = 0.05;  // status incidents per flow run started
+} // namespace
+
+struct Corpus::Private
 {
-    QString id;
-    QString name;
-    int flow = 0;
-    int deployment = 0;
-    int pool = 0;
-    QStringList tags;
-    QString lastEventId;
-    QString lastType = QStringLiteral("SCHEDULED");
-    QString lastName = QStringLiteral("Scheduled");
-    int step = 0;
-    int tasks = 0;
+    explicit Private(const CorpusOptions &o)
+        : options(o)
+        , rng(o.seed)
+        , ws(Workspace::generate(rng))
+    { }
+
+    CorpusOptions options;
+    Rng rng;
+    Workspace ws;
+
+    // Everything in flight schedules its events here; an event leaves once the clock (the start
+    // of the newest run) has passed it, since nothing started later can come before it.
+    struct Pending
+    {
+        qint64 occurred;
+        quint64 order;
+        Event event;
+    };
+    struct Late
+    {
+        qint64 due; ///< delivered once the stream has passed this time
+        Event event;
+    };
+    std::vector<Pending> heap;
+    std::vector<Late> late;
+    quint64 order = 0;
+    qint64 clock = 0;
+    qint64 spawnEnd = 0;
+    qint64 produced = 0;
+    qint64 pushed = 0;
+    qint64 spawned = 0;
+
+    static bool later(const Pending &a, const Pending &b)
+    {
+        return a.occurred != b.occurred ? a.occurred > b.occurred : a.order > b.order;
+    }
+
+    void stamp(Event &e)
+    {
+        // Most events reach the server within a few hundred ms; some take up to 2 s.
+        if (!e.received)
+            e.received =
+                e.occurred
+                + (rng.chance(0.9) ? rng.between(5000, 400000) : rng.between(400000, 2000000));
+    }
+
+    void push(Event &&e)
+    {
+        stamp(e);
+        const qint64 t = e.occurred;
+        heap.push_back({t, order++, std::move(e)});
+        std::push_heap(heap.begin(), heap.end(), later);
+        ++pushed;
+    }
+
+    void startRun(qint64 t0);
+    qint64 runTasks(FlowRun &run, qint64 t, int firstTask, int failAt, int crashAt,
+                    QString &failure);
+    void incident(qint64 t0);
+    void spawn();
 };
 
-Corpus::Corpus(quint32 seed, qint64 startMicros, qint64 spanMicros, qint64 total)
-    : m_rng(seed)
-    , m_start(startMicros)
-    , m_span(spanMicros)
-    , m_total(total)
+// Runs the flow's tasks from `firstTask`, one after another; returns when the run stops.
+qint64 Corpus::Private::runTasks(FlowRun &run, qint64 t, int firstTask, int failAt, int crashAt,
+                                 QString &failure)
 {
-    m_adjectives = QStringLiteral("crimson,amber,silent,brave,lucky,rapid,gentle,clever,shiny,wild,"
-                                  "curious,golden,quiet,bold,misty,proud,tidy,witty,zesty,calm")
-                       .split(u',');
-    m_animals = QStringLiteral("fox,otter,heron,lynx,badger,falcon,marmot,panda,walrus,gecko,"
-                               "bison,koala,ibis,okapi,tapir,yak,zebra,moose,newt,wren")
-                    .split(u',');
-    const QStringList flowNames = QStringLiteral(
-        "etl-orders,etl-customers,daily-report,ml-train,ml-score,sync-crm,backup-db,ingest-events,"
-        "clean-lake,refresh-dash,load-ads,export-finance,check-quality,send-digest,rebuild-index,"
-        "scrape-prices,dedupe-users,archive-logs,compute-kpis,notify-oncall")
-                                      .split(u',');
-    for (const QString &f : flowNames) {
-        m_flows += QStringLiteral("prefect.flow.") + uuid();
-        m_flowNames += f;
+    const Flow &flow = *run.flow;
+    const QString pending = QStringLiteral("PENDING"), running = QStringLiteral("RUNNING");
+    for (int i = firstTask; i < flow.tasks.size(); ++i) {
+        const int copies = i == flow.mapped ? int(rng.between(1, 8)) : 1;
+        for (int k = 0; k < copies; ++k) {
+            TaskRun task = newTaskRun(rng, run, i, k);
+            task.expected = t + rng.between(1000, 300000);
+            push(taskRunState(rng, run, task, task.expected, pending, QStringLiteral("Pending")));
+            task.start = task.expected + rng.between(2000, 800000);
+            push(taskRunState(rng, run, task, task.start, running, QStringLiteral("Running")));
+            const qint64 length =
+                std::clamp(qint64(rng.logNormal(6.0, 1.2) * 1e6), 50000LL, 20 * kMinute);
+            t = task.start + length;
+            if (i == crashAt)
+                return task.start + length / 2; // the task never reports an end
+            if (i == failAt && k == copies - 1) {
+                failure = exceptionMessage(rng);
+                push(taskRunState(rng, run, task, t, QStringLiteral("FAILED"),
+                                  QStringLiteral("Failed"),
+                                  QStringLiteral("Task run encountered an exception ") + failure));
+                return t;
+            }
+            push(taskRunState(rng, run, task, t, QStringLiteral("COMPLETED"),
+                              QStringLiteral("Completed")));
+        }
     }
-    for (int i = 0; i < 40; ++i) {
-        m_deployments += QStringLiteral("prefect.deployment.") + uuid();
-        m_deploymentNames += flowNames[i % 20] + (i < 20 ? QStringLiteral("/production") : QStringLiteral("/staging"));
-    }
-    const QStringList pools = {QStringLiteral("k8s-prod"), QStringLiteral("k8s-staging"),
-                               QStringLiteral("ecs-batch"), QStringLiteral("process-local")};
-    for (const QString &p : pools) {
-        m_pools += QStringLiteral("prefect.work-pool.") + uuid();
-        m_poolNames += p;
-        m_queues += QStringLiteral("prefect.work-queue.") + uuid();
-    }
-    m_tags = QStringLiteral("etl,ml,finance,critical,nightly,hourly,team-data,team-ml,pii,experimental")
-                 .split(u',');
+    return t;
 }
 
-QString Corpus::uuid()
+void Corpus::Private::startRun(qint64 t0)
 {
-    const quint64 a = m_rng.generate64();
-    const quint64 b = m_rng.generate64();
-    QString s = QStringLiteral("%1%2").arg(a, 16, 16, QLatin1Char('0')).arg(b, 16, 16, QLatin1Char('0'));
-    s[12] = u'4';
-    s.insert(20, u'-');
-    s.insert(16, u'-');
-    s.insert(12, u'-');
-    s.insert(8, u'-');
-    return s;
-}
+    const Deployment &dep = ws.pickDeployment(rng);
+    FlowRun run = newFlowRun(rng, ws, dep);
+    const QString scheduled = QStringLiteral("SCHEDULED"), running = QStringLiteral("RUNNING");
 
-QString Corpus::pick(const QStringList &list)
-{
-    return list[int(m_rng.bounded(quint32(list.size())))];
-}
-
-QString Corpus::deploymentName(int i) const
-{
-    return m_deploymentNames[i % m_deploymentNames.size()];
-}
-
-QString Corpus::flowRunName(int i) const
-{
-    return m_adjectives[i % 20] + u'-' + m_animals[(i / 20) % 20];
-}
-
-Resource Corpus::related(const QString &id, const QString &role, const QString &name)
-{
-    Resource r;
-    r.set(QStringLiteral("prefect.resource.id"), id);
-    r.set(QStringLiteral("prefect.resource.role"), role);
-    if (!name.isEmpty())
-        r.set(QStringLiteral("prefect.resource.name"), name);
-    return r;
-}
-
-void Corpus::startRun()
-{
-    auto *run = new Run;
-    run->id = QStringLiteral("prefect.flow-run.") + uuid();
-    run->name = pick(m_adjectives) + u'-' + pick(m_animals);
-    run->deployment = int(m_rng.bounded(40u));
-    run->flow = run->deployment % 20;
-    run->pool = int(m_rng.bounded(4u));
-    const int tags = 1 + int(m_rng.bounded(3u));
-    for (int i = 0; i < tags; ++i) {
-        const QString t = pick(m_tags);
-        if (!run->tags.contains(t))
-            run->tags += t;
-    }
-    run->tags.sort();
-    run->tasks = int(m_rng.bounded(4u));
-    m_runs += run;
-}
-
-Event Corpus::stateEvent(Run &run, const QString &state, const QString &type)
-{
-    Event e;
-    e.id = uuid();
-    e.event = QStringLiteral("prefect.flow-run.") + state;
-    const QString stamp = timeutil::formatString(m_now).chopped(1) + QStringLiteral("+00:00");
-    e.resource.set(QStringLiteral("prefect.resource.id"), run.id);
-    e.resource.set(QStringLiteral("prefect.resource.name"), run.name);
-    e.resource.set(QStringLiteral("prefect.run-count"), QString::number(type == u"RUNNING" ? 1 : 0));
-    e.resource.set(QStringLiteral("prefect.state-message"),
-                   type == u"FAILED" ? QStringLiteral("Flow run encountered an exception: ValueError: bad row %1")
-                                           .arg(m_rng.bounded(100000u))
-                                     : QString());
-    e.resource.set(QStringLiteral("prefect.state-name"), state);
-    e.resource.set(QStringLiteral("prefect.state-timestamp"), stamp);
-    e.resource.set(QStringLiteral("prefect.state-type"), type);
-    e.related += related(m_flows[run.flow], QStringLiteral("flow"), m_flowNames[run.flow]);
-    e.related += related(m_deployments[run.deployment], QStringLiteral("deployment"),
-                         m_deploymentNames[run.deployment]);
-    e.related += related(m_queues[run.pool], QStringLiteral("work-queue"), QStringLiteral("default"));
-    Resource pool = related(m_pools[run.pool], QStringLiteral("work-pool"), m_poolNames[run.pool]);
-    pool.set(QStringLiteral("prefect.work-pool.type"), run.pool < 2 ? QStringLiteral("kubernetes")
-                                                                   : run.pool == 2 ? QStringLiteral("ecs")
-                                                                                   : QStringLiteral("process"));
-    e.related += pool;
-    for (const QString &t : run.tags)
-        e.related += related(QStringLiteral("prefect.tag.") + t, QStringLiteral("tag"));
-    e.related += related(m_deployments[run.deployment], QStringLiteral("creator"),
-                         m_deploymentNames[run.deployment]);
-    e.payload = QStringLiteral(R"({"intended":{"from":"%1","to":"%2"},"initial_state":{"type":"%1","name":"%3","message":"","pause_reschedule":false},"validated_state":{"type":"%2","name":"%4","message":""}})")
-                    .arg(run.lastType, type, run.lastName, state)
-                    .toUtf8();
-    e.follows = run.lastEventId;
-    run.lastEventId = e.id;
-    run.lastType = type;
-    run.lastName = state;
-    return e;
-}
-
-Event Corpus::taskEvent(Run &run, const QString &state, const QString &type)
-{
-    Event e;
-    e.id = uuid();
-    e.event = QStringLiteral("prefect.task-run.") + state;
-    const QString name = m_flowNames[run.flow] + QStringLiteral("-task-") + QString::number(run.step);
-    e.resource.set(QStringLiteral("prefect.resource.id"), QStringLiteral("prefect.task-run.") + uuid());
-    e.resource.set(QStringLiteral("prefect.resource.name"), name);
-    e.resource.set(QStringLiteral("prefect.state-message"), QString());
-    e.resource.set(QStringLiteral("prefect.state-type"), type);
-    e.resource.set(QStringLiteral("prefect.state-name"), state);
-    e.resource.set(QStringLiteral("prefect.state-timestamp"),
-                   timeutil::formatString(m_now).chopped(1) + QStringLiteral("+00:00"));
-    e.resource.set(QStringLiteral("prefect.orchestration"), QStringLiteral("client"));
-    e.related += related(run.id, QStringLiteral("flow-run"), run.name);
-    for (const QString &t : run.tags)
-        e.related += related(QStringLiteral("prefect.tag.") + t, QStringLiteral("tag"));
-    e.payload = QStringLiteral(R"({"intended":{"from":"PENDING","to":"%1"},"initial_state":{"type":"PENDING","name":"Pending"},"validated_state":{"type":"%1","name":"%2"},"task_run":{"name":"%3","task_key":"%4-%5","dynamic_key":"%6","flow_run_id":"%7","tags":["%8"]}})")
-                    .arg(type, state, name, m_flowNames[run.flow], QString::number(m_rng.bounded(1u << 30), 16))
-                    .arg(run.step)
-                    .arg(run.id.mid(17), run.tags.join(QStringLiteral("\",\"")))
-                    .toUtf8();
-    return e;
-}
-
-Event Corpus::otherEvent()
-{
-    Event e;
-    e.id = uuid();
-    const int kind = int(m_rng.bounded(100u));
-    if (kind < 40) {
-        const int d = int(m_rng.bounded(40u));
-        e.event = m_rng.bounded(2u) ? QStringLiteral("prefect.deployment.ready") : QStringLiteral("prefect.deployment.not-ready");
-        e.resource.set(QStringLiteral("prefect.resource.id"), m_deployments[d]);
-        e.resource.set(QStringLiteral("prefect.resource.name"), m_deploymentNames[d]);
-        e.related += related(m_flows[d % 20], QStringLiteral("flow"), m_flowNames[d % 20]);
-    } else if (kind < 70) {
-        const int p = int(m_rng.bounded(4u));
-        e.event = QStringLiteral("prefect.worker.") + (m_rng.bounded(2u) ? QStringLiteral("submitted-flow-run") : QStringLiteral("executed-flow-run"));
-        e.resource.set(QStringLiteral("prefect.resource.id"), QStringLiteral("prefect.worker.kubernetes.") + m_poolNames[p] + QStringLiteral("-worker-1"));
-        e.resource.set(QStringLiteral("prefect.resource.name"), m_poolNames[p] + QStringLiteral("-worker-1"));
-        e.resource.set(QStringLiteral("prefect.version"), QStringLiteral("3.8.3"));
-        e.resource.set(QStringLiteral("prefect.worker-type"), QStringLiteral("kubernetes"));
-        e.related += related(m_pools[p], QStringLiteral("work-pool"), m_poolNames[p]);
-        e.payload = QByteArrayLiteral(R"({"infrastructure_pid":"pod-)") + QByteArray::number(m_rng.bounded(1u << 30)) + "\"}";
-    } else if (kind < 85) {
-        e.event = QStringLiteral("prefect.automation.triggered");
-        e.resource.set(QStringLiteral("prefect.resource.id"), QStringLiteral("prefect.automation.") + m_flows[int(m_rng.bounded(20u))].mid(13));
-        e.resource.set(QStringLiteral("prefect.resource.name"), QStringLiteral("Notify on failure"));
-        e.resource.set(QStringLiteral("prefect.posture"), QStringLiteral("Reactive"));
-        e.related += related(QStringLiteral("prefect.event.") + uuid(), QStringLiteral("triggering-event"));
-        e.payload = QByteArrayLiteral(R"({"triggering_labels":{"prefect.resource.id":"prefect.flow-run.x"},"triggering_event":null})");
+    qint64 t = t0;
+    push(flowRunState(rng, run, t, scheduled, QStringLiteral("Scheduled")));
+    if (rng.chance(0.06)) {
+        t += rng.between(15, 60) * kSecond;
+        push(flowRunState(rng, run, t, scheduled, QStringLiteral("Late")));
+        t += rng.between(2, 30) * kMinute;
     } else {
-        e.event = QStringLiteral("prefect.log.write");
-        e.resource.set(QStringLiteral("prefect.resource.id"), QStringLiteral("prefect.log.") + uuid());
-        e.payload = QByteArrayLiteral(R"({"level":20,"message":"Processed batch )") + QByteArray::number(m_rng.bounded(100000u)) + "\"}";
+        t += rng.between(1, 90) * kSecond;
     }
-    return e;
+    push(flowRunState(rng, run, t, QStringLiteral("PENDING"), QStringLiteral("Pending")));
+    Event submitted = workerEvent(rng, ws, *run.worker, t + rng.between(200000, 3000000),
+                                  QStringLiteral("submitted-flow-run"), run.workerRelated);
+    const QString submittedId = submitted.id;
+    const qint64 submittedAt = submitted.occurred;
+    push(std::move(submitted));
+    t = submittedAt + rng.between(2, 40) * kSecond;
+    run.runCount = 1;
+    push(flowRunState(rng, run, t, running, QStringLiteral("Running")));
+    const qint64 runningAt = t;
+
+    const int tasks = int(run.flow->tasks.size());
+    const double roll = rng.uniform();
+    const bool crash = roll < dep.crashRate;
+    int failAt = !crash && roll < dep.crashRate + dep.failRate ? int(rng.below(tasks)) : -1;
+    QString failure;
+    t = runTasks(run, t, 0, failAt, crash ? int(rng.below(tasks)) : -1, failure);
+    // Retries: AwaitingRetry, then Retrying re-runs the tasks from the one that failed.
+    while (!failure.isEmpty() && run.runCount <= dep.retries) {
+        const qint64 delay = rng.between(10, 60) * kSecond;
+        push(flowRunState(rng, run, t + 200000, scheduled, QStringLiteral("AwaitingRetry"),
+                          QStringLiteral("Retry %1/%2 will start %3 second(s) from now")
+                              .arg(run.runCount)
+                              .arg(dep.retries)
+                              .arg(delay / kSecond)));
+        t += delay;
+        ++run.runCount;
+        push(flowRunState(rng, run, t, running, QStringLiteral("Retrying")));
+        const int from = failAt;
+        failure.clear();
+        failAt = rng.chance(0.3) ? int(rng.between(from, tasks - 1)) : -1;
+        t = runTasks(run, t, from, failAt, -1, failure);
+    }
+    QString previousBeat;
+    for (qint64 beat = runningAt + 30 * kSecond; dep.heartbeats && beat < t; beat += 30 * kSecond) {
+        Event e = heartbeat(rng, run, beat, previousBeat);
+        previousBeat = e.id;
+        push(std::move(e));
+    }
+    if (rng.chance(0.03)) {
+        const qint64 records = rng.between(100, 900000);
+        const qint64 batches = rng.between(1, 40);
+        push(
+            logWrite(rng, run, runningAt + (t - runningAt) / 2, 20,
+                     QStringLiteral("Processed %1 records in %2 batches").arg(records).arg(batches)));
+    }
+    t += rng.between(100000, 2000000);
+    QString status = QStringLiteral("0");
+    Event last;
+    if (crash) {
+        status = rng.chance(0.5) ? QStringLiteral("137") : QStringLiteral("-9");
+        last = flowRunState(rng, run, t, QStringLiteral("CRASHED"), QStringLiteral("Crashed"),
+                            crashMessage(rng));
+    } else if (!failure.isEmpty()) {
+        status = QStringLiteral("1");
+        push(logWrite(rng, run, t - 1000, 40,
+                      QStringLiteral("Encountered exception during execution: ") + failure));
+        last = flowRunState(rng, run, t, QStringLiteral("FAILED"), QStringLiteral("Failed"),
+                            QStringLiteral("Flow run encountered an exception: ") + failure);
+    } else {
+        last = flowRunState(rng, run, t, QStringLiteral("COMPLETED"), QStringLiteral("Completed"),
+                            QStringLiteral("All states completed."));
+    }
+    stamp(last); // the automation quotes it whole, `received` included
+    if (crash || !failure.isEmpty()) {
+        for (Event &e :
+             automationEvents(rng, ws.automations[0], last, t + rng.between(100000, 1500000)))
+            push(std::move(e));
+    }
+    push(std::move(last));
+    const qint64 executedAt = t + rng.between(500000, 8000000);
+    Event executed = workerEvent(rng, ws, *run.worker, executedAt,
+                                 QStringLiteral("executed-flow-run"), executedRelated(run, status));
+    executed.follows = executedAt - submittedAt < kTightTiming ? submittedId : QString();
+    push(std::move(executed));
 }
 
-QList<Event> Corpus::next(qsizetype n)
+// Something in the workspace goes not-ready and comes back, restarts, or is edited.
+void Corpus::Private::incident(qint64 t0)
+{
+    const qint64 t1 = t0 + rng.between(20, 1800) * kSecond;
+    auto pair = [&](const QString &kind, const Resource &res, const QList<Resource> &rel) {
+        Event down =
+            statusEvent(rng, t0, QStringLiteral("prefect.") + kind + QStringLiteral(".not-ready"),
+                        res, rel);
+        Event up =
+            statusEvent(rng, t1, QStringLiteral("prefect.") + kind + QStringLiteral(".ready"), res,
+                        rel);
+        up.follows = t1 - t0 < kTightTiming ? down.id : QString();
+        push(std::move(down));
+        push(std::move(up));
+    };
+    const double roll = rng.uniform();
+    const Pool &pool = rng.pick(ws.pools);
+    if (roll < 0.3) {
+        const Queue &q = ws.queues[rng.pick(pool.queues)];
+        pair(QStringLiteral("work-queue"), workQueue(q), {workPoolRelated(pool)});
+    } else if (roll < 0.45) {
+        pair(QStringLiteral("work-pool"), workPool(pool), {});
+    } else if (roll < 0.65) {
+        const Deployment &d = rng.pick(ws.deployments);
+        const Queue &q = ws.queues[d.queue];
+        const Flow &f = ws.flows[d.flow];
+        pair(QStringLiteral("deployment"), deployment(d),
+             {related(f.id, QStringLiteral("flow"), f.name),
+              related(q.id, QStringLiteral("work-queue"), q.name),
+              workPoolRelated(ws.pools[q.pool])});
+    } else if (roll < 0.85) {
+        const Worker &w = ws.workers[rng.pick(pool.workers)];
+        const QList<Resource> rel = {related(pool.id, QStringLiteral("work-pool"), pool.name)};
+        Event stopped = workerEvent(rng, ws, w, t0, QStringLiteral("stopped"), rel);
+        const qint64 back = t0 + rng.between(5, 120) * kSecond;
+        push(std::move(stopped));
+        push(workerEvent(rng, ws, w, back, QStringLiteral("started"), rel));
+    } else {
+        push(deploymentUpdated(rng, ws, rng.pick(ws.deployments), t0));
+    }
+}
+
+// Starts the next flow run, spacing starts so that the stream ends near `options.endMicros`.
+void Corpus::Private::spawn()
+{
+    const qint64 remaining = options.events - produced - qint64(heap.size());
+    if (remaining <= 0) {
+        clock = heap.empty() ? clock + kSecond : heap.front().occurred;
+        return;
+    }
+    const double perRun = double(pushed + 250) / double(spawned + 10); // prior: ~25 events a run
+    const double left = double(std::max(spawnEnd - clock, kMinute));
+    const double gap = left / std::max(1.0, double(remaining) / perRun);
+    clock += std::max<qint64>(1, qint64(rng.exponential(gap)));
+    startRun(clock);
+    ++spawned;
+    if (rng.chance(kIncidentRate))
+        incident(clock + rng.between(0, 10 * kSecond));
+}
+
+Corpus::Corpus(const CorpusOptions &options)
+    : d(std::make_unique<Private>(options))
+{
+    const qint64 end = options.endMicros ? options.endMicros : timeutil::nowMicros();
+    d->clock = end - options.spanMicros;
+    d->spawnEnd = end - 45 * kMinute;
+    // The workers come up at the start of the window.
+    for (const Worker &w : d->ws.workers) {
+        const Pool &p = d->ws.pools[w.pool];
+        const qint64 t = d->clock + d->rng.between(0, 30 * kSecond);
+        d->push(workerEvent(d->rng, d->ws, w, t, QStringLiteral("started"),
+                            {related(p.id, QStringLiteral("work-pool"), p.name)}));
+    }
+}
+
+Corpus::~Corpus() = default;
+
+QList<Event> Corpus::next(qsizetype max)
 {
     QList<Event> out;
-    while (out.size() < n && m_produced < m_total) {
-        m_now = m_start + m_span * m_produced / std::max<qint64>(1, m_total);
-        if (m_pending.isEmpty()) {
-            if (m_runs.size() < 30 || m_rng.bounded(100u) < 5)
-                startRun();
-            if (m_rng.bounded(100u) < 12) {
-                m_pending += otherEvent();
-            } else {
-                Run *run = m_runs[int(m_rng.bounded(quint32(m_runs.size())))];
-                static const char *const states[][2] = {{"Pending", "PENDING"}, {"Running", "RUNNING"}};
-                if (run->step < 2) {
-                    m_pending += stateEvent(*run, QString::fromLatin1(states[run->step][0]),
-                                            QString::fromLatin1(states[run->step][1]));
-                } else if (run->step < 2 + run->tasks * 2) {
-                    const bool done = (run->step % 2) == 1;
-                    m_pending += taskEvent(*run, done ? QStringLiteral("Completed") : QStringLiteral("Running"),
-                                           done ? QStringLiteral("COMPLETED") : QStringLiteral("RUNNING"));
-                } else {
-                    const int roll = int(m_rng.bounded(100u));
-                    m_pending += roll < 85 ? stateEvent(*run, QStringLiteral("Completed"), QStringLiteral("COMPLETED"))
-                                 : roll < 97 ? stateEvent(*run, QStringLiteral("Failed"), QStringLiteral("FAILED"))
-                                             : stateEvent(*run, QStringLiteral("Crashed"), QStringLiteral("CRASHED"));
-                    m_runs.removeOne(run);
-                    delete run;
-                }
-                if (run && m_runs.contains(run))
-                    ++run->step;
-            }
+    out.reserve(max);
+    while (out.size() < max) {
+        // Held-back events go out once the stream has passed their delivery time, or at the end.
+        auto due = std::min_element(d->late.begin(), d->late.end(),
+                                    [](const auto &a, const auto &b) { return a.due < b.due; });
+        const bool end = d->produced == d->options.events;
+        const bool ready = !d->heap.empty() && d->heap.front().occurred <= d->clock;
+        if (due != d->late.end() && (end || (ready && d->heap.front().occurred > due->due))) {
+            out.append(std::move(due->event));
+            d->late.erase(due);
+            continue;
         }
-        Event e = m_pending.takeFirst();
-        // Times increase through the span; about one event in fifty arrives a little late.
-        const qint64 t = m_now;
-        e.occurred = m_rng.bounded(50u) == 0 ? t - qint64(m_rng.bounded(60000000u)) : t;
-        e.received = e.occurred + qint64(m_rng.bounded(2000000u));
-        out += std::move(e);
-        ++m_produced;
+        if (end)
+            break;
+        if (!ready) {
+            d->spawn();
+            continue;
+        }
+        std::pop_heap(d->heap.begin(), d->heap.end(), Private::later);
+        Event e = std::move(d->heap.back().event);
+        d->heap.pop_back();
+        ++d->produced;
+        if (d->rng.chance(kLateDelivery))
+            d->late.push_back({e.occurred + d->rng.between(kSecond, 2 * kMinute), std::move(e)});
+        else
+            out.append(std::move(e));
     }
     return out;
+}
+
+bool Corpus::atEnd() const
+{
+    return d->produced == d->options.events && d->late.empty();
+}
+
+qint64 Corpus::produced() const
+{
+    return d->produced;
+}
+
+QString Corpus::summary() const
+{
+    return d->ws.summary();
+}
+
+std::optional<NdjsonStats> writeNdjson(const CorpusOptions &options, const QString &path,
+                                       QString *error)
+{
+    QFile file(path);
+    auto fail = [&] {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    };
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return fail();
+    Corpus corpus(options);
+    NdjsonStats stats;
+    QByteArray chunk;
+    while (!corpus.atEnd()) {
+        chunk.resize(0); // keeps the capacity, unlike clear()
+        for (const Event &e : corpus.next(2000)) {
+            chunk += serializeEvent(e);
+            chunk += '\n';
+            ++stats.events;
+        }
+        if (file.write(chunk) != chunk.size())
+            return fail();
+        stats.bytes += chunk.size();
+    }
+    if (!file.flush())
+        return fail();
+    return stats;
 }
 
 } // namespace ed::bench

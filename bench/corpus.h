@@ -3,47 +3,61 @@
 #include "core/event.h"
 
 #include <QList>
-#include <QRandomGenerator>
-#include <QStringList>
+#include <QString>
+
+#include <memory>
+#include <optional>
 
 namespace ed::bench {
 
-/// A deterministic, realistic Prefect workspace: flows, deployments, work pools and queues,
-/// workers and tags; flow runs moving through their states with task runs, heartbeats, follows
-/// chains, status events, automations and a few log events, shaped like the fixtures.
-class Corpus
+struct CorpusOptions
+{
+    quint64 seed = 1;
+    qint64 events = 1000000;
+    qint64 endMicros = 0;                             ///< the newest events occur shortly before
+    qint64 spanMicros = qint64(30) * 86400 * 1000000; ///< the oldest about this long before end
+};
+
+/// A deterministic stream of Prefect events from one simulated workspace: ~20 flows, ~40
+/// deployments, 4 work pools with queues and workers, tags, and automations. Flow runs move
+/// Scheduled → Pending → Running → Completed/Failed/Crashed (some retry) with task runs,
+/// heartbeats, worker events, follows chains (Prefect's 5-minute rule), automation events on
+/// failures, a few `prefect.log.write`; deployments, pools, queues and workers change status
+/// now and then. Labels and related resources follow the server's layout (spec §2.5 and the
+/// fixtures). The same options always give the same events, byte for byte.
+///
+/// Events come out in stream order: `occurred` increases except for a few (~0.2 %) delivered
+/// up to two minutes late; `received` is `occurred` plus 0–2 s. Memory stays flat whatever the
+/// count: only runs in flight are held.
+class Corpus final
 {
 public:
-    Corpus(quint32 seed, qint64 startMicros, qint64 spanMicros, qint64 total);
+    explicit Corpus(const CorpusOptions &options);
+    ~Corpus();
+    Corpus(const Corpus &) = delete;
+    Corpus &operator=(const Corpus &) = delete;
 
-    /// The next `n` events (fewer at the end); times increase from start to start + span.
-    QList<Event> next(qsizetype n);
-    qint64 produced() const { return m_produced; }
-
-    /// Names that exist in the corpus, for realistic filters.
-    QString deploymentName(int i) const;
-    QString flowRunName(int i) const;
+    /// The next events, at most `max`; empty once `options.events` have been produced.
+    QList<Event> next(qsizetype max);
+    bool atEnd() const;
+    qint64 produced() const;
+    /// The workspace in one line, for the benchmark's header.
+    QString summary() const;
 
 private:
-    struct Run;
-    QString uuid();
-    QString pick(const QStringList &list);
-    void startRun();
-    Event stateEvent(Run &run, const QString &state, const QString &type);
-    Event taskEvent(Run &run, const QString &state, const QString &type);
-    Event otherEvent();
-    Resource related(const QString &id, const QString &role, const QString &name = {});
-
-    QRandomGenerator m_rng;
-    qint64 m_start;
-    qint64 m_span;
-    qint64 m_total;
-    qint64 m_produced = 0;
-    qint64 m_now = 0;
-    QStringList m_flows, m_flowNames, m_deployments, m_deploymentNames, m_pools, m_poolNames,
-        m_queues, m_tags, m_adjectives, m_animals;
-    QList<Run *> m_runs;
-    QList<Event> m_pending;
+    struct Private;
+    std::unique_ptr<Private> d;
 };
+
+struct NdjsonStats
+{
+    qint64 events = 0;
+    qint64 bytes = 0;
+};
+
+/// Writes the corpus to `path` as NDJSON, each line the export form (`serializeEvent`), so
+/// that `eventdeck import` can be timed on the same events.
+std::optional<NdjsonStats> writeNdjson(const CorpusOptions &options, const QString &path,
+                                       QString *error);
 
 } // namespace ed::bench

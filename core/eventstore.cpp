@@ -149,6 +149,21 @@ struct EventStore::Private
         return true;
     }
 
+    // A file that claims our schema version must have our tables (a cache left by a
+    // development build, or another program's file, would fail later in confusing ways).
+    bool schemaMatches()
+    {
+        Statement probe(db, "SELECT seq, occurred, id, event, rid, received, follows, source, cached,"
+                            " res FROM events LIMIT 0");
+        Statement labels(db, "SELECT lv, seq FROM labels LIMIT 0");
+        Statement bodies(db, "SELECT seq, body FROM bodies LIMIT 0");
+        if (probe.isValid() && labels.isValid() && bodies.isValid())
+            return true;
+        return fail(QStringLiteral("its tables do not match schema %1 of this build; move the file "
+                                   "aside and Eventdeck will create a new cache")
+                        .arg(schemaVersion));
+    }
+
     std::optional<qint64> keyId(const QString &key)
     {
         if (auto it = keyIds.constFind(key); it != keyIds.constEnd())
@@ -353,7 +368,7 @@ bool EventStore::open(const QString &path, QString *error)
             if (!check.step())
                 d->error = QStringLiteral("%1 is not an Eventdeck cache (%2)").arg(path, check.error());
         }
-        if (d->error.isEmpty() && d->migrate()) {
+        if (d->error.isEmpty() && d->migrate() && d->schemaMatches()) {
             // A bulk load cut off before its end left its indexes dropped: restore them.
             for (const char *s : kSecondaryIndexes)
                 d->exec(s);
@@ -435,7 +450,9 @@ IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source
         d->pendingInTransaction = 0;
     }
     auto rollback = [&] {
-        const QString why = d->error;
+        const QString why = d->error.isEmpty() ? QStringLiteral("the batch could not be stored: ")
+                                                     + sql::errorMessage(d->db)
+                                               : d->error;
         d->exec("ROLLBACK");
         d->inBulkTransaction = false;
         // Cached ids may name rows the rollback removed.
@@ -646,7 +663,7 @@ bool EventStore::forEachJson(const EventFilter &filter, qint64 limit,
     sql::bindAll(q, c->binds);
     QByteArray json;
     while (q.step()) {
-        json.clear();
+        json.resize(0);
         if (!codec::decompress(q.blob(0), json))
             return d->fail(QStringLiteral("a stored event could not be decompressed"));
         if (!sink(json))
@@ -747,8 +764,9 @@ std::optional<QList<CountBucket>> EventStore::countBy(Countable countable, const
         const qint64 rel = t - kPivot;
         return rel >= 0 ? rel / width : -((-rel + width - 1) / width);
     };
-    std::optional<qint64> since = filter.occurred ? filter.occurred->since : std::nullopt;
-    std::optional<qint64> until = filter.occurred ? filter.occurred->until : std::nullopt;
+    const OccurredFilter bounds = filter.occurred.value_or(OccurredFilter{});
+    const std::optional<qint64> since = bounds.since;
+    const std::optional<qint64> until = bounds.until;
     QHash<qint64, qint64> counts;
     qint64 minBucket = std::numeric_limits<qint64>::max(), maxBucket = std::numeric_limits<qint64>::min();
     if (!c->never) {

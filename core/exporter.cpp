@@ -34,7 +34,7 @@ bool JsonWriter::flush()
         }
         done += qsizetype(n);
     }
-    m_buffer.clear();
+    m_buffer.resize(0); // keeps the capacity: clear() would free it on every flush
     return true;
 }
 

@@ -1,0 +1,331 @@
+// The real `eventdeck` binary, end to end: import, export, filter flags, exit codes, formats.
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+const QString kFixture = QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json");
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+    QString lastErrLine() const
+    {
+        const QList<QByteArray> lines = err.trimmed().split('\n');
+        return QString::fromUtf8(lines.last());
+    }
+};
+
+QByteArray makeEvent(const QString &id, const QString &occurred, const QString &resourceId,
+                 const QByteArray &extraResource = {}, const QByteArray &related = "[]",
+                 const QByteArray &payload = "{}", const QString &name = QStringLiteral("test.event"))
+{
+    return "{\"occurred\":\"" + occurred.toUtf8() + "\",\"event\":\"" + name.toUtf8()
+           + "\",\"resource\":{\"prefect.resource.id\":\"" + resourceId.toUtf8() + '"'
+           + extraResource + "},\"related\":" + related + ",\"payload\":" + payload
+           + ",\"id\":\"" + id.toUtf8() + "\"}";
+}
+
+QString uuid(int n)
+{
+    return QStringLiteral("00000000-0000-4000-8000-%1").arg(n, 12, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void version();
+    void helpOfEveryCommand_data();
+    void helpOfEveryCommand();
+    void importFixtures();
+    void importReportsRejectsAndGoesOn();
+    void importArrayIndexAndStrict();
+    void importSavedPagesAndStdin();
+    void importUnreadable_data();
+    void importUnreadable();
+    void defaultCacheLocation();
+    void exportShapeAndOrder();
+    void exportLabelOnFixtures();
+    void filterFlags_data();
+    void filterFlags();
+    void printFilter();
+    void badCacheLeavesNoFile();
+
+private:
+    Run run(const QStringList &args, const QByteArray &stdinData = {}, bool withCache = true);
+    QString write(const QString &name, const QByteArray &content);
+    QStringList exportIds(const QStringList &flags);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_cache;
+};
+
+void TestCli::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_cache = m_dir->filePath(QStringLiteral("cache.sqlite"));
+}
+
+Run TestCli::run(const QStringList &args, const QByteArray &stdinData, bool withCache)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("xdg")));
+    env.insert(QStringLiteral("HOME"), m_dir->path());
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.remove(QStringLiteral("EVENTDECK_CACHE"));
+    p.setProcessEnvironment(env);
+    QStringList all = args;
+    if (withCache)
+        all << QStringLiteral("--cache") << m_cache;
+    p.start(QStringLiteral(EVENTDECK_BINARY), all);
+    p.waitForStarted();
+    if (!stdinData.isEmpty())
+        p.write(stdinData);
+    p.closeWriteChannel();
+    p.waitForFinished(60000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QString TestCli::write(const QString &name, const QByteArray &content)
+{
+    const QString path = m_dir->filePath(name);
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(content);
+    return path;
+}
+
+QStringList TestCli::exportIds(const QStringList &flags)
+{
+    const Run r = run(QStringList{QStringLiteral("export")} + flags);
+    if (r.code != 0)
+        return {QStringLiteral("exit %1: %2").arg(r.code).arg(QString::fromUtf8(r.err))};
+    QStringList ids;
+    for (const QJsonValue &v : QJsonDocument::fromJson(r.out).array())
+        ids += v.toObject().value(QStringLiteral("id")).toString();
+    return ids;
+}
+
+void TestCli::version()
+{
+    const Run r = run({QStringLiteral("--version")}, {}, false);
+    QCOMPARE(r.code, 0);
+    QVERIFY(QRegularExpression(QStringLiteral("^eventdeck \\d+\\.\\d+\\.\\d+\\n$")).match(QString::fromUtf8(r.out)).hasMatch());
+}
+
+void TestCli::helpOfEveryCommand_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addRow("import") << QStringLiteral("import");
+    QTest::addRow("export") << QStringLiteral("export");
+}
+
+void TestCli::helpOfEveryCommand()
+{
+    QFETCH(QString, command);
+    const Run r = run({command, QStringLiteral("--help")}, {}, false);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("--cache"));
+}
+
+void TestCli::importFixtures()
+{
+    Run r = run({QStringLiteral("import"), kFixture});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lastErrLine(), QStringLiteral("read 30, stored 27, duplicates 3, rejected 0"));
+    r = run({QStringLiteral("import"), kFixture});
+    QCOMPARE(r.lastErrLine(), QStringLiteral("read 30, stored 0, duplicates 30, rejected 0"));
+}
+
+void TestCli::importReportsRejectsAndGoesOn()
+{
+    const QByteArray good1 = makeEvent(uuid(1), QStringLiteral("2026-03-31T18:00:00Z"), QStringLiteral("r.1"));
+    const QByteArray good2 = makeEvent(uuid(2), QStringLiteral("2026-03-31T18:00:01Z"), QStringLiteral("r.2"));
+    const QByteArray noId = R"({"occurred":"2026-03-31T18:00:00Z","event":"x","resource":{"prefect.resource.id":"r"}})";
+    const QString path = write(QStringLiteral("e.ndjson"), good1 + "\n{not json\n" + noId + "\n" + good2 + "\n");
+    Run r = run({QStringLiteral("import"), path});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains((path + QStringLiteral(":2: invalid JSON")).toUtf8()), r.err.constData());
+    QVERIFY2(r.err.contains((path + QStringLiteral(":3: id: field required")).toUtf8()), r.err.constData());
+    QCOMPARE(r.lastErrLine(), QStringLiteral("read 4, stored 2, duplicates 0, rejected 2"));
+    QCOMPARE(exportIds({}), (QStringList{uuid(2), uuid(1)}));
+}
+
+void TestCli::importArrayIndexAndStrict()
+{
+    const QByteArray bad = R"({"occurred":"2026-03-31T18:00:00Z","event":"x","resource":{"prefect.resource.id":""},"id":")" + uuid(9).toUtf8() + "\"}";
+    const QString path = write(QStringLiteral("a.json"), "[\n" + makeEvent(uuid(1), QStringLiteral("2026-03-31T18:00:00Z"), QStringLiteral("r")) + ",\n" + bad + "\n]");
+    Run r = run({QStringLiteral("import"), QStringLiteral("--strict"), path});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains((path + QStringLiteral(":1: resource: ")).toUtf8()), r.err.constData());
+    QCOMPARE(r.lastErrLine(), QStringLiteral("read 2, stored 1, duplicates 0, rejected 1"));
+    r = run({QStringLiteral("import"), write(QStringLiteral("empty.json"), "[]")});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lastErrLine(), QStringLiteral("read 0, stored 0, duplicates 0, rejected 0"));
+}
+
+void TestCli::importSavedPagesAndStdin()
+{
+    const QByteArray page1 = "{\"events\":[" + makeEvent(uuid(1), QStringLiteral("2026-03-31T18:00:00Z"), QStringLiteral("r")) + ","
+                             + makeEvent(uuid(2), QStringLiteral("2026-03-31T18:00:01Z"), QStringLiteral("r")) + "],\"total\":3,\"next_page\":\"http://127.0.0.1:4200/api/events/filter/next?page-token=x\"}";
+    const QByteArray page2 = "{\"events\":[" + makeEvent(uuid(3), QStringLiteral("2026-03-31T18:00:02Z"), QStringLiteral("r")) + "],\"total\":3,\"next_page\":null}";
+    Run r = run({QStringLiteral("import"), write(QStringLiteral("pages.json"), page1 + "\n" + page2 + "\n")});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lastErrLine(), QStringLiteral("read 3, stored 3, duplicates 0, rejected 0"));
+    r = run({QStringLiteral("import"), QStringLiteral("-")}, makeEvent(uuid(4), QStringLiteral("2026-03-31T18:00:03Z"), QStringLiteral("r")));
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lastErrLine(), QStringLiteral("read 1, stored 1, duplicates 0, rejected 0"));
+    QCOMPARE(exportIds({}).size(), 4);
+}
+
+void TestCli::importUnreadable_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addRow("missing") << QStringLiteral("missing.json") << QByteArray();
+    QTest::addRow("not json") << QStringLiteral("text.txt") << QByteArray("hello, world\n");
+}
+
+void TestCli::importUnreadable()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    const QString path = content.isEmpty() ? m_dir->filePath(name) : write(name, content);
+    const Run r = run({QStringLiteral("import"), path});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.startsWith(QByteArray(path.toUtf8() + ": ")), r.err.constData());
+}
+
+void TestCli::defaultCacheLocation()
+{
+    const Run r = run({QStringLiteral("import"), kFixture}, {}, false);
+    QCOMPARE(r.code, 0);
+    QVERIFY(QFile::exists(m_dir->filePath(QStringLiteral("xdg/eventdeck/cache.sqlite"))));
+}
+
+void TestCli::exportShapeAndOrder()
+{
+    const QByteArray payload = R"({"z":1,"big":123456789012345678901234567890,"a":[1.50,"x"]})";
+    const QString same = QStringLiteral("2026-03-31T18:00:00.5Z");
+    const QString path = write(QStringLiteral("s.ndjson"),
+                               makeEvent(uuid(2), same, QStringLiteral("r.2"), {}, "[]", payload) + "\n"
+                                   + makeEvent(uuid(1), same, QStringLiteral("r.1")) + "\n"
+                                   + makeEvent(uuid(3), QStringLiteral("2026-03-31T17:00:00+02:00"), QStringLiteral("r.3")) + "\n");
+    QCOMPARE(run({QStringLiteral("import"), path}).code, 0);
+    // occurred DESC, id breaking ties; 17:00+02:00 is 15:00Z, the oldest.
+    QCOMPARE(exportIds({}), (QStringList{uuid(2), uuid(1), uuid(3)}));
+    QCOMPARE(exportIds({QStringLiteral("--order"), QStringLiteral("asc")}), (QStringList{uuid(3), uuid(1), uuid(2)}));
+    const Run nd = run({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("ndjson")});
+    const QList<QByteArray> lines = nd.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    const QByteArray expected = R"({"occurred":"2026-03-31T18:00:00.500000Z","event":"test.event","resource":{"prefect.resource.id":"r.2"},"related":[],"payload":{"z":1,"big":123456789012345678901234567890,"a":[1.50,"x"]},"id":")" + uuid(2).toUtf8() + R"(","follows":null,"received":null})";
+    QCOMPARE(lines[0], expected);
+    const Run json = run({QStringLiteral("export"), QStringLiteral("--out"), m_dir->filePath(QStringLiteral("out.json"))});
+    QCOMPARE(json.code, 0);
+    QFile out(m_dir->filePath(QStringLiteral("out.json")));
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    QCOMPARE(out.readAll(), "[" + expected + "," + lines[1] + "," + lines[2] + "]\n");
+}
+
+void TestCli::exportLabelOnFixtures()
+{
+    QCOMPARE(run({QStringLiteral("import"), kFixture}).code, 0);
+    // The expectation, computed independently from the fixture file.
+    QFile f(kFixture);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QSet<QString> expected;
+    for (const QJsonValue &v : QJsonDocument::fromJson(f.readAll()).array()) {
+        const QString rid = v[QStringLiteral("resource")][QStringLiteral("prefect.resource.id")].toString();
+        if (rid.startsWith(QStringLiteral("prefect.flow-run.")))
+            expected.insert(v[QStringLiteral("id")].toString());
+    }
+    QVERIFY(expected.size() >= 5);
+    const QStringList got = exportIds({QStringLiteral("--label"), QStringLiteral("prefect.resource.id=prefect.flow-run.*")});
+    QCOMPARE(QSet<QString>(got.begin(), got.end()), expected);
+    QCOMPARE(got.size(), expected.size());
+}
+
+void TestCli::filterFlags_data()
+{
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<QStringList>("expected");
+    const QString a = uuid(1), b = uuid(2), c = uuid(3), d = uuid(4);
+    QTest::addRow("label") << QStringList{QStringLiteral("--label"), QStringLiteral("env=prod")} << QStringList{a};
+    QTest::addRow("label OR") << QStringList{QStringLiteral("--label"), QStringLiteral("env=prod"), QStringLiteral("--label"), QStringLiteral("env=dev*")} << QStringList{b, a};
+    QTest::addRow("negated, missing never matches") << QStringList{QStringLiteral("--label"), QStringLiteral("env=!prod")} << QStringList{b};
+    QTest::addRow("case-sensitive") << QStringList{QStringLiteral("--label"), QStringLiteral("env=Prod")} << QStringList{};
+    QTest::addRow("odd characters literal") << QStringList{QStringLiteral("--label"), QStringLiteral("odd=it's \"100%\" a_b \\ [*]")} << QStringList{c};
+    QTest::addRow("percent is not a wildcard") << QStringList{QStringLiteral("--label"), QStringLiteral("odd=it's%")} << QStringList{};
+    QTest::addRow("resource") << QStringList{QStringLiteral("--resource"), QStringLiteral("prefect.flow-run.*")} << QStringList{b, a};
+    QTest::addRow("event prefix") << QStringList{QStringLiteral("--event"), QStringLiteral("prefect.flow-run.*")} << QStringList{b, a};
+    QTest::addRow("exclude event") << QStringList{QStringLiteral("--exclude-event"), QStringLiteral("prefect.flow-run.Failed")} << QStringList{d, c, a};
+    QTest::addRow("since/until") << QStringList{QStringLiteral("--since"), QStringLiteral("2026-03-31T18:00:01"), QStringLiteral("--until"), QStringLiteral("2026-03-31T18:00:02Z")} << QStringList{c, b};
+    QTest::addRow("relative since") << QStringList{QStringLiteral("--since"), QStringLiteral("-7d")} << QStringList{};
+    QTest::addRow("limit") << QStringList{QStringLiteral("--limit"), QStringLiteral("2")} << QStringList{d, c};
+    QTest::addRow("related same resource") << QStringList{QStringLiteral("--related-role"), QStringLiteral("deployment"), QStringLiteral("--related-label"), QStringLiteral("prefect.resource.name=etl/*")} << QStringList{a};
+    QTest::addRow("any-label") << QStringList{QStringLiteral("--any-label"), QStringLiteral("prefect.resource.name=etl/prod")} << QStringList{b, a};
+    QTest::addRow("text") << QStringList{QStringLiteral("--text"), QStringLiteral("BOOM -nothing")} << QStringList{b};
+}
+
+void TestCli::filterFlags()
+{
+    QFETCH(QStringList, flags);
+    QFETCH(QStringList, expected);
+    const QByteArray etl = R"([{"prefect.resource.id":"prefect.deployment.1","prefect.resource.role":"deployment","prefect.resource.name":"etl/prod"}])";
+    // b has the role and the name on different related resources: not one resource.
+    const QByteArray split = R"([{"prefect.resource.id":"prefect.deployment.2","prefect.resource.role":"deployment"},{"prefect.resource.id":"prefect.flow.2","prefect.resource.role":"flow","prefect.resource.name":"etl/prod"}])";
+    const QString path = write(QStringLiteral("f.ndjson"),
+                               makeEvent(uuid(1), QStringLiteral("2026-03-31T18:00:00Z"), QStringLiteral("prefect.flow-run.1"), R"(,"env":"prod")", etl, "{}", QStringLiteral("prefect.flow-run.Completed")) + "\n"
+                                   + makeEvent(uuid(2), QStringLiteral("2026-03-31T18:00:01Z"), QStringLiteral("prefect.flow-run.2"), R"(,"env":"dev-1")", split, R"({"error":"Boom"})", QStringLiteral("prefect.flow-run.Failed")) + "\n"
+                                   + makeEvent(uuid(3), QStringLiteral("2026-03-31T18:00:02Z"), QStringLiteral("other.3"), R"(,"odd":"it's \"100%\" a_b \\ *")") + "\n"
+                                   + makeEvent(uuid(4), QStringLiteral("2026-03-31T18:00:03Z"), QStringLiteral("other.4")) + "\n");
+    QCOMPARE(run({QStringLiteral("import"), path}).code, 0);
+    QCOMPARE(exportIds(flags), expected);
+}
+
+void TestCli::printFilter()
+{
+    Run r = run({QStringLiteral("export"), QStringLiteral("--since"), QStringLiteral("2026-03-31T18:00:00"),
+                 QStringLiteral("--event"), QStringLiteral("prefect.flow-run.*"), QStringLiteral("--event"), QStringLiteral("x.y"),
+                 QStringLiteral("--label"), QStringLiteral("a=1"), QStringLiteral("--label"), QStringLiteral("a=!2"),
+                 QStringLiteral("--related-role"), QStringLiteral("flow"), QStringLiteral("--order"), QStringLiteral("asc"),
+                 QStringLiteral("--print-filter")});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out, QByteArray(R"({"occurred":{"since":"2026-03-31T18:00:00Z"},"event":{"prefix":["prefect.flow-run."],"name":["x.y"]},"resource":{"labels":{"a":["1","!2"]}},"related":{"role":["flow"]},"order":"ASC"})" "\n"));
+    // --filter-json as is; a --label key replaces that key only.
+    const QString json = write(QStringLiteral("filter.json"), R"({"resource":{"labels":{"a":"x","b":["y"]}},"text":{"query":"hi"}})");
+    r = run({QStringLiteral("export"), QStringLiteral("--filter-json"), json, QStringLiteral("--label"), QStringLiteral("b=z"), QStringLiteral("--print-filter")});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out, QByteArray(R"({"resource":{"labels":{"a":"x","b":["z"]}},"text":{"query":"hi"},"order":"DESC"})" "\n"));
+    r = run({QStringLiteral("export"), QStringLiteral("--filter-json"), write(QStringLiteral("bad.json"), R"({"bogus":1})")});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("bogus"), r.err.constData());
+}
+
+void TestCli::badCacheLeavesNoFile()
+{
+    const QString out = m_dir->filePath(QStringLiteral("never.json"));
+    const QString badCache = write(QStringLiteral("not-a-cache"), QByteArray(8192, 'x'));
+    const Run r = run({QStringLiteral("export"), QStringLiteral("--out"), out, QStringLiteral("--cache"), badCache}, {}, false);
+    QCOMPARE(r.code, 1);
+    QVERIFY(!QFile::exists(out));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

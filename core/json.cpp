@@ -463,29 +463,56 @@ QByteArray minify(QByteArrayView json)
 void appendQuoted(QByteArray &out, QStringView s)
 {
     static const char hex[] = "0123456789abcdef";
-    out.append('"');
-    const QByteArray utf8 = s.toUtf8();
-    for (const char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"': out.append("\\\"", 2); break;
-        case '\\': out.append("\\\\", 2); break;
-        case '\n': out.append("\\n", 2); break;
-        case '\r': out.append("\\r", 2); break;
-        case '\t': out.append("\\t", 2); break;
-        case '\b': out.append("\\b", 2); break;
-        case '\f': out.append("\\f", 2); break;
-        default:
-            if (u < 0x20) {
-                out.append("\\u00", 4);
-                out.append(hex[u >> 4]);
-                out.append(hex[u & 0xf]);
-            } else {
-                out.append(c);
+    // One pass into a buffer sized for the worst case (6 bytes per UTF-16 unit when escaped).
+    const qsizetype start = out.size();
+    out.resize(start + 2 + s.size() * 6);
+    char *p = out.data() + start;
+    *p++ = '"';
+    const char16_t *c = s.utf16();
+    const char16_t *const stop = c + s.size();
+    while (c < stop) {
+        const char16_t u = *c++;
+        if (u < 0x80) {
+            switch (u) {
+            case '"': *p++ = '\\'; *p++ = '"'; break;
+            case '\\': *p++ = '\\'; *p++ = '\\'; break;
+            case '\n': *p++ = '\\'; *p++ = 'n'; break;
+            case '\r': *p++ = '\\'; *p++ = 'r'; break;
+            case '\t': *p++ = '\\'; *p++ = 't'; break;
+            case '\b': *p++ = '\\'; *p++ = 'b'; break;
+            case '\f': *p++ = '\\'; *p++ = 'f'; break;
+            default:
+                if (u < 0x20) {
+                    *p++ = '\\'; *p++ = 'u'; *p++ = '0'; *p++ = '0';
+                    *p++ = hex[u >> 4];
+                    *p++ = hex[u & 0xf];
+                } else {
+                    *p++ = char(u);
+                }
             }
+            continue;
+        }
+        char32_t cp = u;
+        if (QChar::isHighSurrogate(u) && c < stop && QChar::isLowSurrogate(*c))
+            cp = QChar::surrogateToUcs4(u, *c++);
+        else if (QChar::isSurrogate(u))
+            cp = 0xfffd; // a lone surrogate has no UTF-8 form
+        if (cp < 0x800) {
+            *p++ = char(0xc0 | (cp >> 6));
+            *p++ = char(0x80 | (cp & 0x3f));
+        } else if (cp < 0x10000) {
+            *p++ = char(0xe0 | (cp >> 12));
+            *p++ = char(0x80 | ((cp >> 6) & 0x3f));
+            *p++ = char(0x80 | (cp & 0x3f));
+        } else {
+            *p++ = char(0xf0 | (cp >> 18));
+            *p++ = char(0x80 | ((cp >> 12) & 0x3f));
+            *p++ = char(0x80 | ((cp >> 6) & 0x3f));
+            *p++ = char(0x80 | (cp & 0x3f));
         }
     }
-    out.append('"');
+    *p++ = '"';
+    out.resize(p - out.constData());
 }
 
 } // namespace ed::json

@@ -671,6 +671,25 @@ private:
 } // namespace
 
 namespace {
+// UTF-8 encodings of the non-ASCII characters whose case folding is ASCII (KELVIN SIGN → k,
+// LONG S → s, …). Text free of them can be folded byte by byte for ASCII terms.
+const std::vector<QByteArray> &foldsToAscii()
+{
+    static const std::vector<QByteArray> list = [] {
+        std::vector<QByteArray> out;
+        for (char32_t c = 0x80; c < 0x110000; ++c) {
+            if (c >= 0xd800 && c < 0xe000)
+                continue;
+            if (QChar::toCaseFolded(c) < 0x80)
+                out.push_back(QString::fromUcs4(&c, 1).toUtf8());
+        }
+        return out;
+    }();
+    return list;
+}
+} // namespace
+
+namespace {
 // A term whose characters JSON never escapes appears verbatim in the stored text wherever it
 // appears in a field, so its absence from the whole text is proof enough.
 bool verbatimInJson(const QString &folded)
@@ -680,6 +699,10 @@ bool verbatimInJson(const QString &folded)
             return false;
     }
     return true;
+}
+bool isAsciiText(const QString &s)
+{
+    return std::all_of(s.begin(), s.end(), [](QChar c) { return c.unicode() < 0x80; });
 }
 } // namespace
 
@@ -698,12 +721,42 @@ void RowProgram::prepareText()
         if (verbatimInJson(f))
             foldedRequired.append(f);
     }
+    asciiTerms = std::all_of(foldedInclude.begin(), foldedInclude.end(), isAsciiText)
+                 && std::all_of(foldedRequired.begin(), foldedRequired.end(), isAsciiText);
+    for (const QString &t : foldedInclude)
+        asciiInclude.append(t.toLatin1());
+    for (const QString &t : foldedRequired)
+        asciiRequired.append(t.toLatin1());
+    if (asciiTerms)
+        foldsToAscii(); // build the table now, not inside the first row's evaluation
 }
+
 
 bool RowProgram::textMayMatch(QByteArrayView json) const
 {
     if (!includeAllVerbatim && foldedRequired.isEmpty())
         return true;
+    // Fast path: ASCII terms against the bytes folded as ASCII, exact unless the text holds a
+    // character whose folding is ASCII.
+    if (asciiTerms) {
+        bool exact = true;
+        for (const QByteArray &seq : foldsToAscii())
+            exact = exact && !json.contains(seq);
+        if (exact) {
+            thread_local QByteArray lowered;
+            lowered.resize(json.size());
+            for (qsizetype i = 0; i < json.size(); ++i) {
+                const char c = json[i];
+                lowered[i] = (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+            }
+            if (includeAllVerbatim
+                && std::none_of(asciiInclude.begin(), asciiInclude.end(),
+                                [&](const QByteArray &t) { return lowered.contains(t); }))
+                return false;
+            return std::all_of(asciiRequired.begin(), asciiRequired.end(),
+                               [&](const QByteArray &t) { return lowered.contains(t); });
+        }
+    }
     // Case folding maps code point to code point, so folding the whole text folds each field.
     const QString folded = QString::fromUtf8(json).toCaseFolded();
     if (includeAllVerbatim

@@ -50,6 +50,9 @@ private:
     QStringList foldedInclude;
     QStringList foldedRequired;
     bool includeAllVerbatim = false;
+    bool asciiTerms = false;
+    QList<QByteArray> asciiInclude;
+    QList<QByteArray> asciiRequired;
 };
 
 /// `labels` keys whose entries (distinct events, when `distinct`) are the count.

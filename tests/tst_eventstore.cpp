@@ -98,6 +98,8 @@ private slots:
     void integrityCheckDetectsDamage();
     void resourceIdRanges_data();
     void resourceIdRanges();
+    void textSearchFolding_data();
+    void textSearchFolding();
     void metaPersists();
     void bulkLoadRestoresIndexes();
     void sharedBetweenConnections();
@@ -563,6 +565,37 @@ void TestEventStore::resourceIdRanges()
     QCOMPARE(*store.count(byPrefix), 2);
     byPrefix.resource->id = QStringList{QStringLiteral("prefect.flow-run.2"), QStringLiteral("nope")};
     QCOMPARE(*store.count(byPrefix), 1);
+}
+
+void TestEventStore::textSearchFolding_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<bool>("matches");
+    QTest::addRow("ascii case") << QStringLiteral("Connection TIMEOUT") << QStringLiteral("timeout") << true;
+    QTest::addRow("kelvin sign folds to k") << QStringLiteral("\u212Aelvin") << QStringLiteral("kelvin") << true;
+    QTest::addRow("long s folds to s") << QStringLiteral("mi\u017F\u017Fing") << QStringLiteral("missing") << true;
+    QTest::addRow("non-ascii term") << QStringLiteral("CAFÉ crème") << QStringLiteral("café") << true;
+    QTest::addRow("absent") << QStringLiteral("all good") << QStringLiteral("timeout") << false;
+    QTest::addRow("escaped quote in phrase") << QStringLiteral("say \"hi\"") << QStringLiteral("\"say \\\"hi\"") << true;
+    QTest::addRow("no span across fields") << QStringLiteral("alpha") << QStringLiteral("\"alpha beta\"") << false;
+    QTest::addRow("required") << QStringLiteral("alpha") << QStringLiteral("+alpha +gamma") << false;
+}
+
+void TestEventStore::textSearchFolding()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, query);
+    QFETCH(bool, matches);
+    EventStore store;
+    QVERIFY(store.open(m_path));
+    Event e = makeEvent(QStringLiteral("e"), at("2026-03-31T18:00:00Z"), QStringLiteral("r"),
+                        {{QStringLiteral("msg"), value}, {QStringLiteral("other"), QStringLiteral("beta")}});
+    store.ingest({e}, QStringLiteral("demo"));
+    EventFilter f;
+    f.text = query;
+    QCOMPARE(f.matches(e), matches);
+    QCOMPARE(*store.count(f), matches ? 1 : 0);
 }
 
 void TestEventStore::bulkLoadRestoresIndexes()

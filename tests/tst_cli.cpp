@@ -72,6 +72,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_cache;
+    bool m_keepCacheEnv = false;
 };
 
 void TestCli::init()
@@ -87,7 +88,8 @@ Run TestCli::run(const QStringList &args, const QByteArray &stdinData, bool with
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("xdg")));
     env.insert(QStringLiteral("HOME"), m_dir->path());
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.remove(QStringLiteral("EVENTDECK_CACHE"));
+    if (!m_keepCacheEnv)
+        env.remove(QStringLiteral("EVENTDECK_CACHE"));
     p.setProcessEnvironment(env);
     QStringList all = args;
     if (withCache)
@@ -217,6 +219,16 @@ void TestCli::defaultCacheLocation()
     const Run r = run({QStringLiteral("import"), kFixture}, {}, false);
     QCOMPARE(r.code, 0);
     QVERIFY(QFile::exists(m_dir->filePath(QStringLiteral("xdg/eventdeck/cache.sqlite"))));
+    // EVENTDECK_CACHE overrides the default location.
+    const QString other = m_dir->filePath(QStringLiteral("other/cache.sqlite"));
+    qputenv("EVENTDECK_CACHE", other.toUtf8());
+    m_keepCacheEnv = true;
+    const Run again = run({QStringLiteral("import"), kFixture}, {}, false);
+    qunsetenv("EVENTDECK_CACHE");
+    m_keepCacheEnv = false;
+    QCOMPARE(again.code, 0);
+    QCOMPARE(again.lastErrLine(), QStringLiteral("read 30, stored 27, duplicates 3, rejected 0"));
+    QVERIFY(QFile::exists(other));
 }
 
 void TestCli::exportShapeAndOrder()

@@ -235,20 +235,19 @@ struct EventStore::Private
         return id;
     }
 
-    std::optional<std::vector<qint64>> resourceIds(const Resource &r)
+    // Appends the resource's label ids to `ids`; false on a database error.
+    bool resourceIds(const Resource &r, std::vector<qint64> &ids)
     {
-        std::vector<qint64> ids;
-        ids.reserve(size_t(r.labels.size()));
         for (const Label &l : r.labels) {
             const auto k = keyId(l.key);
             if (!k)
-                return std::nullopt;
+                return false;
             const auto v = valueId(*k, l.value);
             if (!v)
-                return std::nullopt;
+                return false;
             ids.push_back(*v);
         }
-        return ids;
+        return true;
     }
 
     // Several rows per statement: one VDBE run instead of eight.
@@ -426,8 +425,12 @@ PreparedBatch EventStore::prepare(QList<Event> events)
 {
     PreparedBatch batch;
     batch.bodies.reserve(events.size());
-    for (const Event &e : events)
+    batch.columns.reserve(events.size());
+    for (const Event &e : events) {
         batch.bodies.append(codec::compress(serializeEvent(e)));
+        batch.columns.append({uuidToBytes(e.id), e.follows.isEmpty() ? QByteArray() : uuidToBytes(e.follows),
+                              e.event.toUtf8(), e.resource.id().toUtf8()});
+    }
     batch.events = std::move(events);
     return batch;
 }
@@ -468,33 +471,37 @@ IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source
     // Retention by age counts from when the cache got an event, so an imported archive of old
     // events is not deleted the moment it arrives.
     const qint64 cachedAt = timeutil::nowMicros() / 1000000;
-    std::vector<std::vector<qint64>> resources;
+    // Flat storage reused across events: label ids, and where each resource's ids end.
+    std::vector<qint64> ids;
+    std::vector<size_t> ends;
     std::vector<qint64> distinct;
+    QByteArray res;
     for (qsizetype n = 0; n < events.size(); ++n) {
         const Event &e = events[n];
-        resources.clear();
-        const auto primary = d->resourceIds(e.resource);
-        if (!primary)
+        const PreparedBatch::Columns &col = batch.columns[n];
+        ids.clear();
+        ends.clear();
+        if (!d->resourceIds(e.resource, ids))
             return rollback();
-        resources.push_back(*primary);
+        ends.push_back(ids.size());
         for (const Resource &r : e.related) {
-            const auto ids = d->resourceIds(r);
-            if (!ids)
+            if (!d->resourceIds(r, ids))
                 return rollback();
-            resources.push_back(*ids);
+            ends.push_back(ids.size());
         }
+        sql::packResources(ids, ends, res);
         Statement &ins = *d->insertEvent;
         ins.reset();
-        ins.bind(1, e.occurred).bindBlob(2, uuidToBytes(e.id)).bind(3, e.event).bind(4, e.resource.id());
+        ins.bind(1, e.occurred).bindBlob(2, col.id).bindText(3, col.event).bindText(4, col.rid);
         if (e.received)
             ins.bind(5, *e.received);
         else
             ins.bindNull(5);
-        if (e.follows.isEmpty())
+        if (col.follows.isEmpty())
             ins.bindNull(6);
         else
-            ins.bindBlob(6, uuidToBytes(e.follows));
-        ins.bind(7, *sourceId).bind(8, cachedAt).bindBlob(9, sql::packResources(resources));
+            ins.bindBlob(6, col.follows);
+        ins.bind(7, *sourceId).bind(8, cachedAt).bindBlob(9, res);
         if (!ins.exec()) {
             d->error = ins.error();
             return rollback();
@@ -512,10 +519,8 @@ IngestStats EventStore::ingest(const PreparedBatch &batch, const QString &source
             return rollback();
         }
         distinct.clear();
-        for (size_t r = 0; r < resources.size(); ++r) {
-            for (qint64 lv : resources[r])
-                distinct.push_back(sql::labelKey(lv, r == 0));
-        }
+        for (size_t i = 0; i < ids.size(); ++i)
+            distinct.push_back(sql::labelKey(ids[i], i < ends.front()));
         std::sort(distinct.begin(), distinct.end());
         distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
         if (!d->insertLabelRows(distinct, seq))

@@ -34,6 +34,12 @@ struct PreparedBatch
 {
     QList<Event> events;
     QList<QByteArray> bodies;
+    /// Per event: the columns in the form SQLite takes them (UUID bytes, UTF-8 text).
+    struct Columns
+    {
+        QByteArray id, follows, event, rid;
+    };
+    QList<Columns> columns;
 };
 
 struct IngestStats

@@ -849,6 +849,18 @@ QByteArray packResources(const std::vector<std::vector<qint64>> &resources)
     return out;
 }
 
+void packResources(const std::vector<qint64> &ids, const std::vector<size_t> &ends, QByteArray &out)
+{
+    out.resize(0);
+    size_t begin = 0;
+    for (size_t end : ends) {
+        appendVarint(out, end - begin);
+        for (size_t i = begin; i < end; ++i)
+            appendVarint(out, quint64(ids[i]));
+        begin = end;
+    }
+}
+
 std::vector<std::vector<qint64>> unpackResources(QByteArrayView res)
 {
     std::vector<std::vector<qint64>> out;

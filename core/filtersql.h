@@ -101,6 +101,8 @@ std::unique_ptr<CompiledFilter> compileFilter(sqlite3 *db, const EventFilter &fi
 
 /// Packs resources' label ids as stored in `events.res`.
 QByteArray packResources(const std::vector<std::vector<qint64>> &resources);
+/// The same from flat ids, `ends[i]` being one past resource i's last id; written into `out`.
+void packResources(const std::vector<qint64> &ids, const std::vector<size_t> &ends, QByteArray &out);
 std::vector<std::vector<qint64>> unpackResources(QByteArrayView res);
 
 /// Text given as raw bytes (may hold 0xFF, which sorts after every UTF-8 sequence).

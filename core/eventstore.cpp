@@ -360,8 +360,7 @@ bool EventStore::open(const QString &path, QString *error)
                         && d->exec("PRAGMA synchronous = NORMAL")
                         && d->exec("PRAGMA temp_store = FILE") // big sorts spill to disk, not RAM
                         && d->exec("PRAGMA cache_size = -65536")
-                        && d->exec("PRAGMA wal_autocheckpoint = 16384")
-                        && (qEnvironmentVariableIsEmpty("ED_MMAP") || d->exec("PRAGMA mmap_size = 1073741824"));
+                        && d->exec("PRAGMA wal_autocheckpoint = 16384");
         if (ok) {
             Statement check(d->db, "SELECT count(*) FROM sqlite_master");
             if (!check.step())
@@ -562,6 +561,15 @@ void EventStore::endBulkLoad()
     for (const char *s : kSecondaryIndexes)
         d->exec(s);
     d->exec("PRAGMA cache_size = -65536");
+}
+
+void EventStore::setMemoryMapped(qint64 bytes)
+{
+    if (d->db)
+    {
+        const QByteArray pragma = "PRAGMA mmap_size = " + QByteArray::number(qMax<qint64>(0, bytes));
+        d->exec(pragma.constData());
+    }
 }
 
 qint64 EventStore::totalCount()

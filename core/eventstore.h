@@ -104,6 +104,11 @@ public:
     void beginBulkLoad();
     void endBulkLoad();
 
+    /// Reads through a memory map of up to `bytes` of the file: about a third faster for
+    /// queries, but every page touched counts in the process's resident size, so connections
+    /// that write a lot (imports) leave it off (the default).
+    void setMemoryMapped(qint64 bytes);
+
     qint64 totalCount();
     /// Number of events matching; nullopt on error (see lastError()).
     std::optional<qint64> count(const EventFilter &filter);

@@ -440,7 +440,7 @@ public:
         // Rows reached through an index other than `occurred` cost about three sequential
         // rows each (random table access), hence the halved bound.
         if (m_purpose == Purpose::Page)
-            return std::max<qint64>(1000, qint64(std::sqrt(200.0 * double(n)) / 2));
+            return std::max<qint64>(1000, qint64(std::sqrt(200.0 * double(n))));
         return std::max<qint64>(2000, n / 25);
     }
 

@@ -46,6 +46,7 @@ int runExport(const QStringList &arguments)
     EventStore store;
     if (!openStore(store, parser))
         return Failure;
+    store.setMemoryMapped(qint64(1) << 30);
 
     const QString outName = parser.value(QStringLiteral("out"));
     const ExportFormat fmt = format == u"json" ? ExportFormat::Json : ExportFormat::Ndjson;

@@ -1,7 +1,7 @@
 // eventdeck-bench: the cache's figures at scale, each printed beside its target. Run by hand
 // (see bench/README.md); not part of ctest.
 
-#include "bench/corpus.h"
+#include "core/demo/corpus.h"
 #include "bench/measure.h"
 #include "core/eventstore.h"
 #include "core/exporter.h"
@@ -23,6 +23,7 @@
 
 using namespace ed;
 using namespace ed::bench;
+using namespace ed::demo;
 
 namespace {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bench/corpus.h"
+#include "core/demo/corpus.h"
 
 #include <QList>
 #include <QPair>
@@ -9,6 +9,8 @@
 /// What the benchmark measures around the cache: the process's memory and I/O, an import of
 /// the corpus, the file on disk.
 namespace ed::bench {
+
+using namespace ed::demo;
 
 /// `n` with thousands separators: 1,000,000.
 QString num(qint64 n);

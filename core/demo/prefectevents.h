@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bench/workspace.h"
+#include "core/demo/workspace.h"
 #include "core/event.h"
 
 #include <array>
@@ -8,7 +8,7 @@
 /// How Prefect lays out the events the corpus emits: labels, related resources (in the server's
 /// order) and payloads, after spec §2.5 and tests/fixtures/prefect-sample-events.json. When
 /// things happen is corpus.cpp's business.
-namespace ed::bench {
+namespace ed::demo {
 
 class Rng;
 
@@ -88,4 +88,4 @@ Event deploymentUpdated(Rng &rng, const Workspace &ws, const Deployment &deploym
 QString exceptionMessage(Rng &rng);
 QString crashMessage(Rng &rng);
 
-} // namespace ed::bench
+} // namespace ed::demo

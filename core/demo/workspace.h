@@ -4,7 +4,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace ed::bench {
+namespace ed::demo {
 
 class Rng;
 
@@ -69,4 +69,4 @@ struct Workspace
     QString summary() const;
 };
 
-} // namespace ed::bench
+} // namespace ed::demo

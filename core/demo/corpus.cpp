@@ -1,8 +1,8 @@
-#include "bench/corpus.h"
+#include "core/demo/corpus.h"
 
-#include "bench/prefectevents.h"
-#include "bench/rng.h"
-#include "bench/workspace.h"
+#include "core/demo/prefectevents.h"
+#include "core/demo/rng.h"
+#include "core/demo/workspace.h"
 #include "core/timeutil.h"
 
 #include <QFile>
@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <vector>
 
-namespace ed::bench {
+namespace ed::demo {
 
 namespace {
 constexpr double kLateDelivery = 0.002; // share of events delivered out of order
@@ -361,4 +361,4 @@ std::optional<NdjsonStats> writeNdjson(const CorpusOptions &options, const QStri
     return stats;
 }
 
-} // namespace ed::bench
+} // namespace ed::demo

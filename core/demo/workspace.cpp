@@ -1,10 +1,10 @@
-#include "bench/workspace.h"
+#include "core/demo/workspace.h"
 
-#include "bench/rng.h"
+#include "core/demo/rng.h"
 
 #include <cmath>
 
-namespace ed::bench {
+namespace ed::demo {
 
 namespace {
 
@@ -132,4 +132,4 @@ QString Workspace::summary() const
         .arg(automations.size());
 }
 
-} // namespace ed::bench
+} // namespace ed::demo

@@ -1,10 +1,10 @@
-#include "bench/prefectevents.h"
+#include "core/demo/prefectevents.h"
 
-#include "bench/rng.h"
+#include "core/demo/rng.h"
 #include "core/json.h"
 #include "core/timeutil.h"
 
-namespace ed::bench {
+namespace ed::demo {
 
 namespace {
 
@@ -351,4 +351,4 @@ QString crashMessage(Rng &rng)
     return QString::fromLatin1(messages[rng.below(std::size(messages))]);
 }
 
-} // namespace ed::bench
+} // namespace ed::demo

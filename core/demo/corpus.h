@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 
-namespace ed::bench {
+namespace ed::demo {
 
 struct CorpusOptions
 {
@@ -60,4 +60,4 @@ struct NdjsonStats
 std::optional<NdjsonStats> writeNdjson(const CorpusOptions &options, const QString &path,
                                        QString *error);
 
-} // namespace ed::bench
+} // namespace ed::demo

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace ed::bench {
+namespace ed::demo {
 
 /// xoshiro256**, seeded by splitmix64. The corpus draws every number from here rather than from
 /// std:: distributions, whose output differs between standard libraries, so that a seed names
@@ -83,4 +83,4 @@ private:
     quint64 m_s[4];
 };
 
-} // namespace ed::bench
+} // namespace ed::demo

@@ -64,6 +64,7 @@ private slots:
     void filterFlags();
     void printFilter();
     void badCacheLeavesNoFile();
+    void syncDemoAndNoServer();
 
 private:
     Run run(const QStringList &args, const QByteArray &stdinData = {}, bool withCache = true);
@@ -87,6 +88,8 @@ Run TestCli::run(const QStringList &args, const QByteArray &stdinData, bool with
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("xdg")));
     env.insert(QStringLiteral("HOME"), m_dir->path());
+    env.remove(QStringLiteral("PREFECT_API_URL"));
+    env.remove(QStringLiteral("PREFECT_PROFILES_PATH"));
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     if (!m_keepCacheEnv)
         env.remove(QStringLiteral("EVENTDECK_CACHE"));
@@ -337,6 +340,21 @@ void TestCli::badCacheLeavesNoFile()
     const Run r = run({QStringLiteral("export"), QStringLiteral("--out"), out, QStringLiteral("--cache"), badCache}, {}, false);
     QCOMPARE(r.code, 1);
     QVERIFY(!QFile::exists(out));
+}
+
+void TestCli::syncDemoAndNoServer()
+{
+    Run r = run({QStringLiteral("sync"), QStringLiteral("--demo"), QStringLiteral("--since"), QStringLiteral("-10m")});
+    QCOMPARE(r.code, 0);
+    const QRegularExpression summary(QStringLiteral("^fetched (\\d+), stored (\\d+), duplicates 0, pages 0$"));
+    const auto m = summary.match(r.lastErrLine());
+    QVERIFY2(m.hasMatch(), qPrintable(r.lastErrLine()));
+    QCOMPARE(m.captured(1), QStringLiteral("3000")); // 10 minutes at 5 events/s
+    QCOMPARE(exportIds({QStringLiteral("--limit"), QStringLiteral("5000")}).size(), 3000);
+    // No server anywhere: a clear error, not a hang.
+    r = run({QStringLiteral("sync")});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("PREFECT_API_URL"), r.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -14,6 +14,7 @@ const QList<Command> &commands()
     static const QList<Command> list = {
         {"import", "Read events from files (JSON array, NDJSON, saved /events/filter pages) into the cache", runImport},
         {"export", "Write cached events matching a filter as JSON or NDJSON", runExport},
+        {"sync", "Pull events from a Prefect server over REST (or simulated history) into the cache", runSync},
     };
     return list;
 }

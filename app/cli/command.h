@@ -28,6 +28,7 @@ const Command *findCommand(const QString &name);
 
 int runImport(const QStringList &arguments);
 int runExport(const QStringList &arguments);
+int runSync(const QStringList &arguments);
 
 // Helpers shared by the commands.
 QTextStream &out();

@@ -17,7 +17,7 @@ constexpr qint64 kServerDefaultHistory = qint64(180) * 86400 * 1000000;
 } // namespace
 
 PollingSource::PollingSource(Options options, QObject *parent)
-    : QObject(parent)
+    : EventSource(parent)
     , m_options(std::move(options))
 {
     while (m_options.apiUrl.endsWith(u'/'))
@@ -59,14 +59,6 @@ void PollingSource::stop()
     if (m_reply)
         m_reply->abort();
     setState(State::Idle);
-}
-
-void PollingSource::setState(State state, const QString &detail)
-{
-    if (state == m_state && detail.isEmpty())
-        return;
-    m_state = state;
-    emit stateChanged(state, detail);
 }
 
 QNetworkRequest PollingSource::request(const QString &path) const
@@ -167,7 +159,7 @@ void PollingSource::onReply(QNetworkReply *reply)
         return;
     m_reply = nullptr;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
 
     auto backoff = [&](const QString &why) {
         m_backoffMs = m_backoffMs ? std::min(m_backoffMs * 2, m_options.maxBackoffMs) : 1000;
@@ -250,7 +242,8 @@ void PollingSource::finishPass()
 {
     if (m_passMax != std::numeric_limits<qint64>::min())
         m_watermark = m_passMax;
-    setState(State::Idle);
+    setState(m_repeat ? State::Live : State::Idle,
+             m_repeat ? QStringLiteral("polling every %1 s").arg(m_options.pollIntervalMs / 1000.0) : QString());
     emit passFinished(m_stats);
     if (m_repeat && m_running) {
         m_pollTimer.start(m_options.pollIntervalMs);

@@ -2,6 +2,7 @@
 
 #include "core/event.h"
 #include "core/eventfilter.h"
+#include "core/eventsource.h"
 
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -21,7 +22,7 @@ namespace ed {
 /// Sends the server only serverFilter(filter) and re-applies the whole filter locally.
 /// Honours 429 + Retry-After; backs off on 5xx, timeouts and network errors; splits Cloud
 /// queries into windows of at most 14 days.
-class PollingSource final : public QObject
+class PollingSource final : public EventSource
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PollingSource)
@@ -50,29 +51,20 @@ public:
         qint64 pages = 0;
     };
 
-    enum class State { Idle, Fetching, BackingOff, Error };
-    Q_ENUM(State)
-
     explicit PollingSource(Options options, QObject *parent = nullptr);
     ~PollingSource() override;
 
     void setWatermark(std::optional<qint64> occurred) { m_watermark = occurred; }
     std::optional<qint64> watermark() const { return m_watermark; }
 
-    /// One pass now, then one every pollIntervalMs.
-    void start();
+    /// One pass now, then one every pollIntervalMs (state Live between passes).
+    void start() override;
     /// A single pass; `passFinished` or `failed` follows.
     void runOnce();
-    void stop();
-    State state() const { return m_state; }
+    void stop() override;
 
 signals:
-    void eventsReceived(const QList<ed::Event> &events);
-    void eventRejected(const QString &reason);
-    void stateChanged(ed::PollingSource::State state, const QString &detail);
     void passFinished(const ed::PollingSource::PassStats &stats);
-    /// An error that retrying will not fix (authentication, a filter the server refuses).
-    void failed(const QString &error);
 
 private:
     void beginPass();
@@ -83,7 +75,6 @@ private:
     void onReply(QNetworkReply *reply);
     void retryLater(int ms, const QString &why);
     void finishPass();
-    void setState(State state, const QString &detail = {});
     QNetworkRequest request(const QString &path) const;
 
     Options m_options;
@@ -91,7 +82,6 @@ private:
     QTimer m_pollTimer;
     QTimer m_retryTimer;
     QPointer<QNetworkReply> m_reply;
-    State m_state = State::Idle;
     bool m_running = false;
     bool m_repeat = false;
 

@@ -4,105 +4,31 @@
 #include "core/event.h"
 #include "core/json.h"
 #include "core/pollingsource.h"
+#include "core/eventstore.h"
 #include "core/timeutil.h"
+#include "tests/testserver/prefecttestserver.h"
 
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
-#include <QUrlQuery>
 
 using namespace ed;
+using ed::testing::PrefectTestServer;
 
 namespace {
 
-// Answers POST /api/events/filter and GET /api/events/filter/next like Prefect: offset pages,
-// `next_page` on another host name (clients must use their own base URL), 403 on a bad token.
-class MiniPrefect : public QObject
+Event makeEvent(int i, qint64 occurred, const QString &env)
 {
-public:
-    QList<QByteArray> events; // JSON objects, in occurred order
-    int failNext = 0;         // answer 500
-    int rateLimitNext = 0;    // answer 429 Retry-After: 0
-    int refuseNextToken = 0;  // answer 403 to page-token requests
-    QString authString;
-    QStringList paths;
-    QList<QByteArray> bodies;
-
-    MiniPrefect()
-    {
-        m_server.listen(QHostAddress::LocalHost, 0);
-        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection())
-                QObject::connect(s, &QTcpSocket::readyRead, this, [this, s] { serve(s); });
-        });
-    }
-    QString apiUrl() const { return QStringLiteral("http://127.0.0.1:%1/api").arg(m_server.serverPort()); }
-
-private:
-    void serve(QTcpSocket *s)
-    {
-        QByteArray &buf = m_buffers[s];
-        buf += s->readAll();
-        const qsizetype headEnd = buf.indexOf("\r\n\r\n");
-        if (headEnd < 0)
-            return;
-        const QByteArray head = buf.left(headEnd);
-        qsizetype length = 0;
-        for (const QByteArray &line : head.split('\n')) {
-            if (line.toLower().startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-        }
-        if (buf.size() < headEnd + 4 + length)
-            return;
-        const QByteArray body = buf.mid(headEnd + 4, length);
-        buf.remove(0, headEnd + 4 + length);
-        const QList<QByteArray> requestLine = head.split('\r').first().split(' ');
-        const QUrl url(QString::fromLatin1(requestLine.value(1)));
-        paths.append(url.path());
-        bodies.append(body);
-        if (!authString.isEmpty() && !head.contains(QByteArray("Authorization: Basic " + authString.toUtf8().toBase64())))
-            return reply(s, 401, R"({"exception_message":"Unauthorized"})");
-        if (failNext > 0 && failNext--)
-            return reply(s, 500, "Internal Server Error");
-        if (rateLimitNext > 0 && rateLimitNext--)
-            return reply(s, 429, R"({"detail":"slow down"})", "Retry-After: 0\r\n");
-        int offset = 0;
-        if (url.path() == u"/api/events/filter/next") {
-            if (refuseNextToken > 0 && refuseNextToken--)
-                return reply(s, 403, R"({"detail":"Forbidden"})");
-            offset = QByteArray::fromBase64(QUrlQuery(url).queryItemValue(QStringLiteral("page-token")).toLatin1()).toInt();
-        } else if (url.path() != u"/api/events/filter") {
-            return reply(s, 404, R"({"detail":"Not Found"})");
-        }
-        const int limit = 50;
-        QByteArray page = "{\"events\":[";
-        for (int i = offset; i < std::min<int>(offset + limit, int(events.size())); ++i)
-            page += (i > offset ? "," : "") + events[i];
-        page += "],\"total\":" + QByteArray::number(events.size()) + ",\"next_page\":";
-        if (offset + limit < events.size())
-            page += "\"http://prefect.internal:4200/api/events/filter/next?page-token="
-                    + QByteArray::number(offset + limit).toBase64() + '"';
-        else
-            page += "null";
-        reply(s, 200, page + '}');
-    }
-    void reply(QTcpSocket *s, int status, const QByteArray &body, const QByteArray &extra = {})
-    {
-        s->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: "
-                 + QByteArray::number(body.size()) + "\r\n" + extra + "\r\n" + body);
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-};
-
-QByteArray makeEvent(int i, qint64 occurred, const char *env)
-{
-    return "{\"occurred\":\"" + timeutil::format(occurred) + "\",\"event\":\"test.e\",\"resource\":{\"prefect.resource.id\":\"r."
-           + QByteArray::number(i) + "\",\"env\":\"" + env + "\"},\"id\":\"00000000-0000-4000-8000-"
-           + QByteArray::number(i).rightJustified(12, '0') + "\"}";
+    Event e;
+    e.occurred = occurred;
+    e.event = QStringLiteral("test.e");
+    e.resource.set(QStringLiteral("prefect.resource.id"), QStringLiteral("r.%1").arg(i));
+    e.resource.set(QStringLiteral("env"), env);
+    e.id = QStringLiteral("00000000-0000-4000-8000-%1").arg(i, 12, 10, QLatin1Char('0'));
+    return e;
 }
+
+constexpr qint64 kSecond = 1000000;
 
 } // namespace
 
@@ -113,17 +39,21 @@ class TestPollingSource : public QObject
 private slots:
     void pagesDedupsAndFilters();
     void retriesAndRestarts();
+    void survivesBrokenPages();
     void authFailureIsFinal();
+    void restartResumesFromTheWatermark();
 };
 
 void TestPollingSource::pagesDedupsAndFilters()
 {
-    MiniPrefect server;
+    PrefectTestServer server;
+    QVERIFY(server.listen());
+    server.nextPageAuthority = QStringLiteral("prefect.internal:4200"); // behind a proxy: wrong
     const qint64 now = timeutil::nowMicros();
     for (int i = 0; i < 120; ++i)
-        server.events += makeEvent(i, now - qint64(3600 - i) * 1000000, i % 3 == 0 ? "prod" : "dev");
-    server.events += makeEvent(5, now - 1000000, "prod"); // the same id again: delivered once
-    server.events += "{\"occurred\":\"2026-01-01T00:00:00Z\",\"event\":\"bad\"}"; // no resource, no id
+        server.publish(makeEvent(i, now - (3600 - i) * kSecond, i % 3 == 0 ? QStringLiteral("prod") : QStringLiteral("dev")));
+    server.publish(makeEvent(6, now - kSecond, QStringLiteral("prod"))); // the same id again: delivered once
+    server.publishRaw(R"({"occurred":"2026-01-01T00:00:00Z","event":"bad"})", now - 10 * kSecond); // no resource, no id
 
     PollingSource::Options o;
     o.apiUrl = server.apiUrl();
@@ -145,24 +75,38 @@ void TestPollingSource::pagesDedupsAndFilters()
     source.runOnce();
     QVERIFY(finished.wait(10000));
     const auto stats = finished.first().first().value<PollingSource::PassStats>();
-    QCOMPARE(stats.pages, 3);
-    QCOMPARE(stats.fetched, 122);
+    // The label is safe to send, so the server answered 40 + 1 repeat + 1 raw: one page.
+    QCOMPARE(stats.fetched, 42);
+    QCOMPARE(stats.pages, 1);
     QCOMPARE(stats.rejected, 1);
     QCOMPARE(rejected.size(), 1);
     QCOMPARE(ids.size(), 40);
     QCOMPARE(deliveries, 40);
-    // Pages 2 and 3 went to our own base URL, not the host in next_page.
-    QCOMPARE(server.paths, (QStringList{QStringLiteral("/api/events/filter"), QStringLiteral("/api/events/filter/next"), QStringLiteral("/api/events/filter/next")}));
-    // The server got an ascending, time-bounded filter; the label (safe) is sent too.
-    QVERIFY2(server.bodies.first().contains("\"order\":\"ASC\""), server.bodies.first().constData());
-    QVERIFY(server.bodies.first().contains("\"occurred\":{\"since\""));
-    QVERIFY(server.bodies.first().contains("\"limit\":50"));
+    QVERIFY2(server.filterBodies.first().contains("\"order\":\"ASC\""), server.filterBodies.first().constData());
+    QVERIFY(server.filterBodies.first().contains("\"occurred\":{\"since\""));
+    QVERIFY(server.filterBodies.first().contains("\"limit\":50"));
+    QVERIFY2(server.filterBodies.first().contains("\"env\":[\"prod\"]"), server.filterBodies.first().constData());
     QVERIFY(source.watermark().has_value());
+
+    // A glob with `[` is not sent (the server's LIKE takes it literally): the server sends
+    // everything and we filter; pages 2 and 3 go to our own base URL, not the host in next_page.
+    PollingSource::Options wide = o;
+    wide.filter.resource->labels = ResourceSpec{};
+    wide.filter.resource->labels->set(QStringLiteral("env"), {QStringLiteral("[p]rod")});
+    PollingSource globbing(wide);
+    int globbed = 0;
+    connect(&globbing, &PollingSource::eventsReceived, this, [&](const QList<Event> &events) { globbed += int(events.size()); });
+    QSignalSpy globFinished(&globbing, &PollingSource::passFinished);
+    server.requests.clear();
+    globbing.runOnce();
+    QVERIFY(globFinished.wait(10000));
+    QCOMPARE(globbed, 40);
+    QCOMPARE(server.requests, (QStringList{QStringLiteral("POST /api/events/filter"), QStringLiteral("GET /api/events/filter/next"),
+                                           QStringLiteral("GET /api/events/filter/next")}));
 
     // A second pass resumes from the watermark minus the overlap and delivers nothing twice.
     finished.clear();
     deliveries = 0;
-    server.paths.clear();
     source.runOnce();
     QVERIFY(finished.wait(10000));
     QCOMPARE(deliveries, 0);
@@ -170,13 +114,14 @@ void TestPollingSource::pagesDedupsAndFilters()
 
 void TestPollingSource::retriesAndRestarts()
 {
-    MiniPrefect server;
+    PrefectTestServer server;
+    QVERIFY(server.listen());
     const qint64 now = timeutil::nowMicros();
-    for (int i = 0; i < 75; ++i)
-        server.events += makeEvent(i, now - qint64(600 - i) * 1000000, "x");
-    server.failNext = 1;
-    server.rateLimitNext = 1;
-    server.refuseNextToken = 1;
+    for (int i = 0; i < 175; ++i)
+        server.publish(makeEvent(i, now - (600 - i) * kSecond, QStringLiteral("x")));
+    server.faults.serverErrors = 1;
+    server.faults.rateLimits = 1;
+    server.faults.refuseTokens = 1;
     PollingSource::Options o;
     o.apiUrl = server.apiUrl();
     PollingSource source(o);
@@ -192,18 +137,68 @@ void TestPollingSource::retriesAndRestarts()
     QSignalSpy finished(&source, &PollingSource::passFinished);
     source.runOnce();
     QVERIFY(finished.wait(15000));
-    QCOMPARE(ids.size(), 75);
-    QCOMPARE(deliveries, 75); // the restarted window's repeats were deduplicated
+    QCOMPARE(ids.size(), 175);
+    QCOMPARE(deliveries, 175); // the restarted window's repeats were deduplicated
     bool backedOff = false;
     for (const auto &args : states)
+        backedOff = backedOff || args.first().value<PollingSource::State>() == PollingSource::State::BackingOff;
+    QVERIFY(backedOff);
+    QCOMPARE(server.faults.refuseTokens, 0); // the 403 on a page token did happen
+}
+
+void TestPollingSource::survivesBrokenPages()
+{
+    PrefectTestServer server;
+    QVERIFY(server.listen());
+    const qint64 now = timeutil::nowMicros();
+    for (int i = 0; i < 130; ++i)
+        server.publish(makeEvent(i, now - (900 - i) * kSecond, QStringLiteral("x")));
+    server.publishRaw(R"({"occurred":"2026-01-01T00:00:00Z","event":"x","resource":{},"id":"not-a-uuid"})", now - 850 * kSecond);
+    server.faults.dropMidPage = 2; // the connection dies halfway through a page, twice
+    server.faults.malformedPages = 1;
+    server.faults.slowMs = 0;
+    PollingSource::Options o;
+    o.apiUrl = server.apiUrl();
+    o.transferTimeoutMs = 500;
+    PollingSource source(o);
+    QStringList ids;
+    connect(&source, &PollingSource::eventsReceived, this, [&](const QList<Event> &events) {
+        for (const Event &e : events)
+            ids.append(e.id);
+    });
+    QSignalSpy rejected(&source, &PollingSource::eventRejected);
+    QSignalSpy finished(&source, &PollingSource::passFinished);
+    source.runOnce();
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(ids.size(), 130);
+    QCOMPARE(QSet<QString>(ids.cbegin(), ids.cend()).size(), 130);
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(server.faults.dropMidPage, 0);
+    QCOMPARE(server.faults.malformedPages, 0);
+
+    // An answer slower than the transfer timeout is abandoned and asked again.
+    server.faults.slowMs = 800;
+    QTimer::singleShot(1000, &server, [&] { server.faults.slowMs = 0; });
+    PollingSource::Options fresh = o;
+    PollingSource slow(fresh);
+    int slowCount = 0;
+    connect(&slow, &PollingSource::eventsReceived, this, [&](const QList<Event> &events) { slowCount += int(events.size()); });
+    QSignalSpy slowStates(&slow, &PollingSource::stateChanged);
+    QSignalSpy slowFinished(&slow, &PollingSource::passFinished);
+    slow.runOnce();
+    QVERIFY(slowFinished.wait(20000));
+    QCOMPARE(slowCount, 130);
+    bool backedOff = false;
+    for (const auto &args : slowStates)
         backedOff = backedOff || args.first().value<PollingSource::State>() == PollingSource::State::BackingOff;
     QVERIFY(backedOff);
 }
 
 void TestPollingSource::authFailureIsFinal()
 {
-    MiniPrefect server;
+    PrefectTestServer server;
     server.authString = QStringLiteral("admin:secret");
+    QVERIFY(server.listen());
     PollingSource::Options o;
     o.apiUrl = server.apiUrl();
     o.authString = QStringLiteral("admin:wrong");
@@ -211,9 +206,12 @@ void TestPollingSource::authFailureIsFinal()
     QSignalSpy failed(&source, &PollingSource::failed);
     source.runOnce();
     QVERIFY(failed.wait(5000));
-    QVERIFY(failed.first().first().toString().contains(QStringLiteral("401")));
+    const QString message = failed.first().first().toString();
+    QVERIFY(message.contains(QStringLiteral("401")));
+    QVERIFY(message.contains(QStringLiteral("Unauthorized")));
+    QVERIFY(!message.contains(QStringLiteral("admin:wrong")));
     QCOMPARE(source.state(), PollingSource::State::Error);
-    QCOMPARE(server.paths.size(), 1); // not retried
+    QCOMPARE(server.requests.size(), 1); // not retried
 
     // With the right string, Basic auth passes.
     PollingSource::Options good = o;
@@ -222,6 +220,45 @@ void TestPollingSource::authFailureIsFinal()
     QSignalSpy finished(&ok, &PollingSource::passFinished);
     ok.runOnce();
     QVERIFY(finished.wait(5000));
+}
+
+void TestPollingSource::restartResumesFromTheWatermark()
+{
+    // As `eventdeck sync` does: the watermark lives in the cache; each run is a new source.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("cache.sqlite"));
+    PrefectTestServer server;
+    QVERIFY(server.listen());
+    int next = 0;
+    qint64 fetchedTotal = 0;
+    const qint64 base = timeutil::nowMicros() - 3600 * kSecond;
+    for (int run = 0; run < 4; ++run) {
+        // Between runs: ten minutes of new events, and one stored late with an `occurred`
+        // inside the 60 s overlap.
+        const qint64 start = base + run * 600 * kSecond;
+        if (run > 0)
+            server.publish(makeEvent(next++, start - 30 * kSecond, QStringLiteral("late")));
+        for (int i = 0; i < 60; ++i, ++next)
+            server.publish(makeEvent(next, start + i * 10 * kSecond, QStringLiteral("x")));
+        EventStore store;
+        QVERIFY(store.open(path));
+        PollingSource::Options o;
+        o.apiUrl = server.apiUrl();
+        PollingSource source(o);
+        bool hasWatermark = false;
+        const qint64 watermark = store.meta(QStringLiteral("watermark")).toLongLong(&hasWatermark);
+        if (hasWatermark)
+            source.setWatermark(watermark);
+        connect(&source, &PollingSource::eventsReceived, this, [&](const QList<Event> &events) { store.ingest(events, server.apiUrl()); });
+        QSignalSpy finished(&source, &PollingSource::passFinished);
+        source.runOnce();
+        QVERIFY(finished.wait(10000));
+        fetchedTotal += finished.first().first().value<PollingSource::PassStats>().fetched;
+        store.setMeta(QStringLiteral("watermark"), QString::number(*source.watermark()));
+        QCOMPARE(store.count(EventFilter{}).value_or(-1), next);
+    }
+    QCOMPARE(next, 243);
+    QVERIFY2(fetchedTotal < 2 * next, qPrintable(QString::number(fetchedTotal))); // incremental: not everything again each run
 }
 
 QTEST_GUILESS_MAIN(TestPollingSource)

@@ -1,8 +1,10 @@
 #include "app/cli/command.h"
 
 #include "core/eventstore.h"
+#include "core/prefectsettings.h"
 
 #include <QCommandLineParser>
+#include <QProcessEnvironment>
 #include <QTextStream>
 
 #include <cstdio>
@@ -15,6 +17,7 @@ const QList<Command> &commands()
         {"import", "Read events from files (JSON array, NDJSON, saved /events/filter pages) into the cache", runImport},
         {"export", "Write cached events matching a filter as JSON or NDJSON", runExport},
         {"sync", "Pull events from a Prefect server over REST (or simulated history) into the cache", runSync},
+        {"tail", "Stream events as they happen (websocket, or the demo workspace) to stdout", runTail},
     };
     return list;
 }
@@ -79,6 +82,39 @@ bool openStore(EventStore &store, const QCommandLineParser &parser)
         err().flush();
         return false;
     }
+    return true;
+}
+
+void addConnectionOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {QStringLiteral("api-url"), QStringLiteral("The server's API URL, e.g. http://127.0.0.1:4200/api (else PREFECT_API_URL or the active Prefect profile)."), QStringLiteral("URL")},
+        {QStringLiteral("api-key"), QStringLiteral("Prefect Cloud API key (else PREFECT_API_KEY or the profile)."), QStringLiteral("KEY")},
+        {QStringLiteral("auth-string"), QStringLiteral("Basic auth user:pass (else PREFECT_API_AUTH_STRING or the profile)."), QStringLiteral("USER:PASS")},
+        {QStringLiteral("demo"), QStringLiteral("The simulated demo workspace instead of a server.")},
+        {QStringLiteral("demo-rate"), QStringLiteral("Simulated events per second (default 5)."), QStringLiteral("N"), QStringLiteral("5")},
+        {QStringLiteral("seed"), QStringLiteral("Seed of the simulation (default 1)."), QStringLiteral("S"), QStringLiteral("1")},
+    });
+}
+
+bool resolveServer(const QCommandLineParser &parser, const QString &command, ConnectionSettings &out)
+{
+    QHash<QString, QString> env;
+    const QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : e.keys())
+        env.insert(key, e.value(key));
+    QString warning;
+    out = resolveConnection(parser.value(QStringLiteral("api-url")), parser.value(QStringLiteral("api-key")),
+                            parser.value(QStringLiteral("auth-string")), env, &warning);
+    if (!warning.isEmpty())
+        err() << "eventdeck " << command << ": " << warning << "\n";
+    if (out.apiUrl.isEmpty()) {
+        err() << "eventdeck " << command << ": no server: give --api-url, set PREFECT_API_URL, or activate a "
+                 "Prefect profile that sets it (or use --demo)\n";
+        err().flush();
+        return false;
+    }
+    err().flush();
     return true;
 }
 

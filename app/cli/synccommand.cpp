@@ -11,21 +11,11 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
-#include <QProcessEnvironment>
 #include <QTextStream>
 
 namespace ed::cli {
 
 namespace {
-
-QHash<QString, QString> environment()
-{
-    QHash<QString, QString> env;
-    const QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : e.keys())
-        env.insert(key, e.value(key));
-    return env;
-}
 
 struct Counts
 {
@@ -88,14 +78,7 @@ int runSync(const QStringList &arguments)
         "--demo fills the cache with simulated history instead."));
     addCacheOption(parser);
     addFilterOptions(parser);
-    parser.addOptions({
-        {QStringLiteral("api-url"), QStringLiteral("The server's API URL, e.g. http://127.0.0.1:4200/api."), QStringLiteral("URL")},
-        {QStringLiteral("api-key"), QStringLiteral("Prefect Cloud API key (else PREFECT_API_KEY or the profile)."), QStringLiteral("KEY")},
-        {QStringLiteral("auth-string"), QStringLiteral("Basic auth user:pass (else PREFECT_API_AUTH_STRING or the profile)."), QStringLiteral("USER:PASS")},
-        {QStringLiteral("demo"), QStringLiteral("Simulated history instead of a server.")},
-        {QStringLiteral("demo-rate"), QStringLiteral("Simulated events per second (default 5)."), QStringLiteral("N"), QStringLiteral("5")},
-        {QStringLiteral("seed"), QStringLiteral("Seed of the simulation (default 1)."), QStringLiteral("S"), QStringLiteral("1")},
-    });
+    addConnectionOptions(parser);
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     auto request = filterFromOptions(parser);
@@ -122,18 +105,9 @@ int runSync(const QStringList &arguments)
         return syncDemo(store, *request, since, rate, parser.value(QStringLiteral("seed")).toULongLong());
     }
 
-    QString warning;
-    const ConnectionSettings connection = resolveConnection(
-        parser.value(QStringLiteral("api-url")), parser.value(QStringLiteral("api-key")),
-        parser.value(QStringLiteral("auth-string")), environment(), &warning);
-    if (!warning.isEmpty())
-        err() << "eventdeck sync: " << warning << "\n";
-    if (connection.apiUrl.isEmpty()) {
-        err() << "eventdeck sync: no server: give --api-url, set PREFECT_API_URL, or activate a "
-                 "Prefect profile that sets it (or use --demo)\n";
-        err().flush();
+    ConnectionSettings connection;
+    if (!resolveServer(parser, QStringLiteral("sync"), connection))
         return Usage;
-    }
 
     PollingSource::Options options;
     options.apiUrl = connection.apiUrl;

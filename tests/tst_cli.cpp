@@ -1,4 +1,9 @@
-// The real `eventdeck` binary, end to end: import, export, filter flags, exit codes, formats.
+// The real `eventdeck` binary, end to end: import, export, filter flags, exit codes, formats,
+// and sync and tail against the Prefect-compatible test server running in this process.
+
+#include "core/event.h"
+#include "core/timeutil.h"
+#include "tests/testserver/prefecttestserver.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -8,6 +13,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 namespace {
 
@@ -65,26 +72,32 @@ private slots:
     void printFilter();
     void badCacheLeavesNoFile();
     void syncDemoAndNoServer();
+    void syncAgainstServer();
+    void tailAgainstServer();
+    void tailDemoText();
+    void tailAuthFailure();
 
 private:
     Run run(const QStringList &args, const QByteArray &stdinData = {}, bool withCache = true);
+    void startProcess(QProcess &p, const QStringList &args, bool withCache = true);
     QString write(const QString &name, const QByteArray &content);
     QStringList exportIds(const QStringList &flags);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_cache;
     bool m_keepCacheEnv = false;
+    QHash<QString, QString> m_env; // extra environment for the next runs
 };
 
 void TestCli::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     m_cache = m_dir->filePath(QStringLiteral("cache.sqlite"));
+    m_env.clear();
 }
 
-Run TestCli::run(const QStringList &args, const QByteArray &stdinData, bool withCache)
+void TestCli::startProcess(QProcess &p, const QStringList &args, bool withCache)
 {
-    QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("xdg")));
     env.insert(QStringLiteral("HOME"), m_dir->path());
@@ -93,16 +106,28 @@ Run TestCli::run(const QStringList &args, const QByteArray &stdinData, bool with
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     if (!m_keepCacheEnv)
         env.remove(QStringLiteral("EVENTDECK_CACHE"));
+    for (auto it = m_env.cbegin(); it != m_env.cend(); ++it)
+        env.insert(it.key(), it.value());
     p.setProcessEnvironment(env);
     QStringList all = args;
     if (withCache)
         all << QStringLiteral("--cache") << m_cache;
     p.start(QStringLiteral(EVENTDECK_BINARY), all);
     p.waitForStarted();
+}
+
+Run TestCli::run(const QStringList &args, const QByteArray &stdinData, bool withCache)
+{
+    QProcess p;
+    startProcess(p, args, withCache);
     if (!stdinData.isEmpty())
         p.write(stdinData);
     p.closeWriteChannel();
-    p.waitForFinished(60000);
+    // Spins the event loop, so a test server in this process keeps answering.
+    if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, 60000)) {
+        p.kill();
+        p.waitForFinished();
+    }
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
 }
@@ -139,6 +164,8 @@ void TestCli::helpOfEveryCommand_data()
     QTest::addColumn<QString>("command");
     QTest::addRow("import") << QStringLiteral("import");
     QTest::addRow("export") << QStringLiteral("export");
+    QTest::addRow("sync") << QStringLiteral("sync");
+    QTest::addRow("tail") << QStringLiteral("tail");
 }
 
 void TestCli::helpOfEveryCommand()
@@ -355,6 +382,143 @@ void TestCli::syncDemoAndNoServer()
     r = run({QStringLiteral("sync")});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("PREFECT_API_URL"), r.err.constData());
+}
+
+namespace {
+
+ed::Event serverEvent(int i, qint64 occurred)
+{
+    ed::Event e;
+    e.occurred = occurred;
+    e.event = i % 2 ? QStringLiteral("prefect.flow-run.Completed") : QStringLiteral("prefect.flow-run.Running");
+    e.resource.set(QStringLiteral("prefect.resource.id"), QStringLiteral("prefect.flow-run.%1").arg(uuid(i)));
+    e.resource.set(QStringLiteral("prefect.resource.name"), QStringLiteral("run-%1").arg(i));
+    e.payload = QByteArrayLiteral("{\"n\":") + QByteArray::number(i) + '}';
+    e.id = uuid(i);
+    return e;
+}
+
+QList<QByteArray> lines(const QByteArray &text)
+{
+    QList<QByteArray> out = text.split('\n');
+    if (!out.isEmpty() && out.last().isEmpty())
+        out.removeLast();
+    return out;
+}
+
+} // namespace
+
+void TestCli::syncAgainstServer()
+{
+    ed::testing::PrefectTestServer server;
+    server.authString = QStringLiteral("admin:secret");
+    QVERIFY(server.listen());
+    const qint64 now = ed::timeutil::nowMicros();
+    for (int i = 0; i < 120; ++i)
+        server.publish(serverEvent(i, now - (7200 - i * 10) * qint64(1000000)));
+    server.faults.serverErrors = 1; // retried, with a note on stderr
+    // The server from the environment, as Prefect's CLI takes it.
+    m_env.insert(QStringLiteral("PREFECT_API_URL"), server.apiUrl());
+    m_env.insert(QStringLiteral("PREFECT_API_AUTH_STRING"), QStringLiteral("admin:secret"));
+    Run r = run({QStringLiteral("sync"), QStringLiteral("--since"), QStringLiteral("-3h")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(r.lastErrLine(), QStringLiteral("fetched 120, stored 120, duplicates 0, pages 3"));
+    QVERIFY(r.err.contains("retrying"));
+    QVERIFY(!r.err.contains("admin:secret"));
+    // Again: from the watermark minus 60 s, so only the overlap comes back.
+    server.publish(serverEvent(500, now - 5 * qint64(1000000)));
+    r = run({QStringLiteral("sync")});
+    QCOMPARE(r.code, 0);
+    // The new event, and the 6 old ones within 60 s of the newest (10 s apart) once more.
+    QCOMPARE(r.lastErrLine(), QStringLiteral("fetched 8, stored 1, duplicates 7, pages 1"));
+    QCOMPARE(exportIds({QStringLiteral("--limit"), QStringLiteral("1000")}).size(), 121);
+    // A filter: only matching events are stored, whatever the server sends.
+    const QString other = m_dir->filePath(QStringLiteral("other.sqlite"));
+    r = run({QStringLiteral("sync"), QStringLiteral("--since"), QStringLiteral("-3h"), QStringLiteral("--event"),
+             QStringLiteral("prefect.flow-run.Completed"), QStringLiteral("--label"), QStringLiteral("prefect.resource.name=run-1[0-9]"),
+             QStringLiteral("--cache"), other}, {}, false);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.lastErrLine().contains(QStringLiteral("stored 5,")), qPrintable(r.lastErrLine()));
+    // Wrong credentials: exit 1, the server's answer, never the secret.
+    m_env.insert(QStringLiteral("PREFECT_API_AUTH_STRING"), QStringLiteral("admin:hunter2"));
+    r = run({QStringLiteral("sync")});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("401"));
+    QVERIFY(!r.err.contains("hunter2"));
+}
+
+void TestCli::tailAgainstServer()
+{
+    ed::testing::PrefectTestServer server;
+    QVERIFY(server.listen());
+    const qint64 now = ed::timeutil::nowMicros();
+    for (int i = 0; i < 30; ++i) // the last hour: beyond the websocket's 15-minute backfill
+        server.publish(serverEvent(i, now - (3600 - i * 100) * qint64(1000000)));
+    QProcess p;
+    startProcess(p, {QStringLiteral("tail"), QStringLiteral("--api-url"), server.apiUrl(), QStringLiteral("--since"), QStringLiteral("-2h")});
+    QByteArray out;
+    auto readLines = [&](int n) {
+        return QTest::qWaitFor([&] {
+            out += p.readAllStandardOutput();
+            return out.count('\n') >= n;
+        }, 15000);
+    };
+    QVERIFY2(readLines(30), p.readAllStandardError().constData());
+    QVERIFY(QTest::qWaitFor([&] { return server.liveSubscribers() == 1; }, 10000));
+    for (int i = 100; i < 110; ++i)
+        server.publish(serverEvent(i, ed::timeutil::nowMicros()));
+    QVERIFY(readLines(40));
+    p.terminate(); // SIGTERM: a clean end
+    QVERIFY(QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, 10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    out += p.readAllStandardOutput();
+    const QList<QByteArray> printed = lines(out);
+    QCOMPARE(printed.size(), 40);
+    QCOMPARE(QSet<QByteArray>(printed.cbegin(), printed.cend()).size(), 40);
+    // Each line is exactly export's NDJSON line for that event, and --cache stored them all.
+    const Run exported = run({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("ndjson")});
+    QCOMPARE(exported.code, 0);
+    const QList<QByteArray> fromCache = lines(exported.out);
+    QCOMPARE(QSet<QByteArray>(fromCache.cbegin(), fromCache.cend()), QSet<QByteArray>(printed.cbegin(), printed.cend()));
+    QVERIFY(printed.first().startsWith("{\"occurred\":"));
+}
+
+void TestCli::tailDemoText()
+{
+    Run r = run({QStringLiteral("tail"), QStringLiteral("--demo"), QStringLiteral("--format"), QStringLiteral("text"),
+                 QStringLiteral("--since"), QStringLiteral("-1m"), QStringLiteral("--limit"), QStringLiteral("25")});
+    QCOMPARE(r.code, 0);
+    const QList<QByteArray> printed = lines(r.out);
+    QCOMPARE(printed.size(), 25);
+    const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z prefect\\.[a-z.-]+\\.?[A-Za-z-]* prefect\\.[a-z-]+\\.[^ ]+$"));
+    for (const QByteArray &line : printed)
+        QVERIFY2(shape.match(QString::fromUtf8(line)).hasMatch(), line.constData());
+    // With --cache it stored what it printed.
+    QCOMPARE(exportIds({}).size(), 25);
+
+    // SIGINT ends the stream with exit 0.
+    QProcess p;
+    startProcess(p, {QStringLiteral("tail"), QStringLiteral("--demo"), QStringLiteral("--demo-rate"), QStringLiteral("50")});
+    QVERIFY(QTest::qWaitFor([&] { return p.bytesAvailable() > 0; }, 10000));
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY(QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, 10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    for (const QByteArray &line : lines(p.readAllStandardOutput()))
+        QVERIFY(QJsonDocument::fromJson(line).isObject());
+}
+
+void TestCli::tailAuthFailure()
+{
+    ed::testing::PrefectTestServer server;
+    server.authString = QStringLiteral("admin:secret");
+    QVERIFY(server.listen());
+    const Run r = run({QStringLiteral("tail"), QStringLiteral("--api-url"), server.apiUrl(), QStringLiteral("--auth-string"), QStringLiteral("admin:hunter2")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("1008") && r.err.contains("Invalid token"), r.err.constData());
+    QVERIFY(!r.err.contains("hunter2"));
+    QCOMPARE(server.wsConnections, 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -687,6 +687,75 @@ bool EventStore::forEachJson(const EventFilter &filter, qint64 limit,
     return true;
 }
 
+std::optional<QList<RowKey>> EventStore::keys(const EventFilter &filter, qint64 afterSeq,
+                                              const std::function<bool()> &cancelled)
+{
+    if (!d->db)
+        return std::nullopt;
+    QString why;
+    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
+    if (!c) {
+        d->error = why;
+        return std::nullopt;
+    }
+    QList<RowKey> out;
+    if (c->never)
+        return out;
+    QByteArray sqlText = d->selectFiltered(filter, *c, "e.occurred, e.seq");
+    QList<QVariant> binds = c->binds;
+    if (afterSeq > 0) {
+        sqlText += " AND e.seq > ?";
+        binds.append(afterSeq);
+    }
+    sqlText += d->orderBy(filter.order);
+    Statement q(d->db, sqlText);
+    sql::bindAll(q, binds);
+    while (q.step()) {
+        out.append({q.int64(0), q.int64(1)});
+        if (cancelled && (out.size() & 0x3fff) == 0 && cancelled())
+            return std::nullopt;
+    }
+    if (!q.error().isEmpty()) {
+        d->error = q.error();
+        return std::nullopt;
+    }
+    return out;
+}
+
+std::optional<QList<StoredEvent>> EventStore::fetch(const QList<qint64> &seqs)
+{
+    if (!d->db)
+        return std::nullopt;
+    QList<StoredEvent> out;
+    Statement q(d->db, "SELECT b.body, s.name FROM events e JOIN bodies b ON b.seq = e.seq "
+                       "LEFT JOIN sources s ON s.id = e.source WHERE e.seq = ?");
+    for (const qint64 seq : seqs) {
+        q.reset();
+        q.bind(1, seq);
+        if (!q.step()) {
+            if (!q.error().isEmpty()) {
+                d->error = q.error();
+                return std::nullopt;
+            }
+            continue;
+        }
+        StoredEvent se;
+        if (!d->decode(q.blob(0), se))
+            return std::nullopt;
+        se.source = q.text(1);
+        out.append(std::move(se));
+    }
+    return out;
+}
+
+qint64 EventStore::maxSeq()
+{
+    if (!d->db)
+        return 0;
+    Statement q(d->db, "SELECT coalesce(max(seq), 0) FROM events");
+    return q.step() ? q.int64(0) : 0;
+}
+
 std::optional<StoredEvent> EventStore::findById(const QString &id)
 {
     if (!d->db)
@@ -704,6 +773,33 @@ std::optional<StoredEvent> EventStore::findById(const QString &id)
         return std::nullopt;
     se.source = q.text(1);
     return se;
+}
+
+std::optional<QList<StoredEvent>> EventStore::followers(const QString &id, int limit)
+{
+    if (!d->db)
+        return std::nullopt;
+    QList<StoredEvent> out;
+    const QString canonical = canonicalUuid(id);
+    if (canonical.isEmpty() || limit <= 0)
+        return out;
+    Statement q(d->db, "SELECT b.body, s.name FROM events e JOIN bodies b ON b.seq = e.seq"
+                       " JOIN sources s ON s.id = e.source WHERE e.follows = ?"
+                       " ORDER BY e.occurred, e.id LIMIT ?");
+    q.bindBlob(1, uuidToBytes(canonical));
+    q.bind(2, qint64(limit));
+    while (q.step()) {
+        StoredEvent se;
+        if (!d->decode(q.blob(0), se))
+            return std::nullopt;
+        se.source = q.text(1);
+        out.append(std::move(se));
+    }
+    if (!q.error().isEmpty()) {
+        d->error = q.error();
+        return std::nullopt;
+    }
+    return out;
 }
 
 std::optional<QList<CountBucket>> EventStore::countBy(Countable countable, const EventFilter &filter,

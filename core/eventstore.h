@@ -42,6 +42,14 @@ struct PreparedBatch
     QList<Columns> columns;
 };
 
+/// Where an event sits in a view: its time and its row in the cache (`seq` grows with every
+/// event stored, so "newer than seq N" finds what arrived since).
+struct RowKey
+{
+    qint64 occurred = 0;
+    qint64 seq = 0;
+};
+
 struct IngestStats
 {
     qint64 stored = 0;
@@ -120,6 +128,20 @@ public:
     bool forEachJson(const EventFilter &filter, qint64 limit,
                      const std::function<bool(QByteArrayView json)> &sink);
     std::optional<StoredEvent> findById(const QString &id);
+    /// The events whose `follows` is `id`, oldest first, at most `limit`. No index serves
+    /// `follows`: this scans the events table (fine for a detail pane, not for bulk use).
+    std::optional<QList<StoredEvent>> followers(const QString &id, int limit);
+
+    /// The keys of every matching event in the filter's order, only those stored after
+    /// `afterSeq` when it is positive. Reads the index, not the bodies: a million keys take a
+    /// fraction of a second. `cancelled` is polled now and then; nullopt when it said stop or
+    /// on error.
+    std::optional<QList<RowKey>> keys(const EventFilter &filter, qint64 afterSeq = 0,
+                                      const std::function<bool()> &cancelled = {});
+    /// The events stored at `seqs`, in that order; a seq no longer cached is skipped.
+    std::optional<QList<StoredEvent>> fetch(const QList<qint64> &seqs);
+    /// The newest seq stored; 0 when the cache is empty.
+    qint64 maxSeq();
 
     /// Prefect's count-by (spec §3.4). `time` buckets count from 2024-04-01T00:00:00Z in units
     /// of `interval × unit` and are back-filled with zeros between the filter's bounds.

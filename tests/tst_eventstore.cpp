@@ -103,6 +103,8 @@ private slots:
     void metaPersists();
     void bulkLoadRestoresIndexes();
     void sharedBetweenConnections();
+    void keysFetchAndMaxSeq();
+    void followers();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -632,6 +634,68 @@ void TestEventStore::bulkLoadRestoresIndexes()
     QVERIFY(store.open(m_path));
     QCOMPARE(indexes(), all);
     QCOMPARE(*store.count(labelFilter(QStringLiteral("prefect.resource.id"), {QStringLiteral("r.*")})), 1);
+}
+
+void TestEventStore::keysFetchAndMaxSeq()
+{
+    EventStore store;
+    QVERIFY(store.open(m_path));
+    QCOMPARE(store.maxSeq(), 0);
+    QList<Event> events;
+    for (int i = 0; i < 50; ++i)
+        events += makeEvent(i % 2 ? QStringLiteral("a.odd") : QStringLiteral("a.even"), at("2026-01-01T00:00:00Z") + (50 - i) * 1000000LL,
+                            QStringLiteral("r.%1").arg(i));
+    QCOMPARE(store.ingest(events, QStringLiteral("t")).stored, 50);
+    EventFilter odd;
+    odd.event = NameFilter{};
+    odd.event->name = QStringList{QStringLiteral("a.odd")};
+    odd.order = EventFilter::Order::Asc;
+    const auto keys = store.keys(odd);
+    QVERIFY(keys);
+    QCOMPARE(keys->size(), 25);
+    for (qsizetype i = 1; i < keys->size(); ++i)
+        QVERIFY(keys->at(i - 1).occurred <= keys->at(i).occurred);
+    // The same order as a page, and fetch() returns those events in the order asked.
+    QList<qint64> seqs;
+    for (const RowKey &k : *keys)
+        seqs += k.seq;
+    const auto fetched = store.fetch(seqs);
+    QVERIFY(fetched);
+    QCOMPARE(ids(*fetched), ids(*store.page(odd, 100)));
+    QCOMPARE(fetched->first().source, QStringLiteral("t"));
+    // Only what arrived after a seq.
+    const qint64 before = store.maxSeq();
+    QVERIFY(before >= 50);
+    store.ingest({makeEvent(QStringLiteral("a.odd"), at("2025-01-01T00:00:00Z"), QStringLiteral("late")),
+                  makeEvent(QStringLiteral("a.even"), at("2027-01-01T00:00:00Z"), QStringLiteral("new"))}, QStringLiteral("t"));
+    const auto fresh = store.keys(odd, before);
+    QVERIFY(fresh);
+    QCOMPARE(fresh->size(), 1);
+    QCOMPARE(store.maxSeq(), fresh->first().seq + 1);
+}
+
+void TestEventStore::followers()
+{
+    EventStore store;
+    QVERIFY(store.open(m_path));
+    const Event leader = makeEvent(QStringLiteral("a.lead"), at("2026-01-01T00:00:00Z"), QStringLiteral("r.1"));
+    Event late = makeEvent(QStringLiteral("a.late"), at("2026-01-01T00:00:02Z"), QStringLiteral("r.1"));
+    late.follows = leader.id;
+    Event early = makeEvent(QStringLiteral("a.early"), at("2026-01-01T00:00:01Z"), QStringLiteral("r.2"));
+    early.follows = leader.id;
+    Event other = makeEvent(QStringLiteral("a.other"), at("2026-01-01T00:00:03Z"), QStringLiteral("r.3"));
+    other.follows = newId();
+    QCOMPARE(store.ingest({leader, late, early, other}, QStringLiteral("t")).stored, 4);
+
+    const auto all = store.followers(leader.id, 10);
+    QVERIFY(all);
+    QCOMPARE(ids(*all), (QStringList{early.id, late.id})); // oldest first
+    QCOMPARE(all->first().source, QStringLiteral("t"));
+    QCOMPARE(all->first().event.follows, leader.id);
+    // Any UUID spelling, the limit, and ids nobody follows.
+    QCOMPARE(ids(*store.followers(leader.id.toUpper().remove(u'-'), 1)), QStringList{early.id});
+    QVERIFY(store.followers(late.id, 10)->isEmpty());
+    QVERIFY(store.followers(QStringLiteral("not a uuid"), 10)->isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestEventStore)

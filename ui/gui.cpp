@@ -39,8 +39,38 @@ int runGui(int &argc, char **argv, const QString &cachePath)
         store.reset();
     }
 
+    // eventdeck [--demo | --api-url URL | FILE] [--api-key K] [--auth-string U:P]
+    //           [--demo-rate N] [--seed S] [--cache PATH]
+    LaunchOptions launch;
+    const QStringList args = QApplication::arguments();
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString &a = args[i];
+        auto value = [&]() -> QString { return i + 1 < args.size() ? args[++i] : QString(); };
+        if (a == u"--demo") {
+            launch.kind = LaunchOptions::Kind::Demo;
+        } else if (a == u"--api-url") {
+            launch.kind = LaunchOptions::Kind::Server;
+            launch.apiUrl = value();
+        } else if (a == u"--api-key") {
+            launch.apiKey = value();
+        } else if (a == u"--auth-string") {
+            launch.authString = value();
+        } else if (a == u"--demo-rate") {
+            launch.demoRate = std::max(0.1, value().toDouble());
+        } else if (a == u"--seed") {
+            launch.seed = value().toULongLong();
+        } else if (a == u"--cache") {
+            value();
+        } else if (a.startsWith(u"--cache=")) {
+        } else if (!a.startsWith(u'-')) {
+            launch.kind = LaunchOptions::Kind::File;
+            launch.file = a;
+        }
+    }
     MainWindow window(cachePath, std::move(store), error);
     window.show();
+    if (window.feedModel())
+        window.connectTo(launch);
     return QApplication::exec();
 }
 

@@ -1,0 +1,253 @@
+// The main window driven through its real widgets, offscreen, over a real SQLite cache: a
+// typed label filter, click-to-filter chips, and the live feed following and not following.
+
+#include "core/demosource.h"
+#include "core/eventstore.h"
+#include "core/filterexpression.h"
+#include "core/importer.h"
+#include "ui/feedmodel.h"
+#include "ui/mainwindow.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace ed;
+using namespace ed::ui;
+
+namespace {
+
+QList<Event> fixtureEvents()
+{
+    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    EventReader reader(&file);
+    QList<Event> out;
+    QSet<QString> seen;
+    Event e;
+    while (reader.next(e) == EventReader::Result::Event) {
+        if (!seen.contains(e.id)) {
+            seen.insert(e.id);
+            out.append(e);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void typedLabelFilterLeavesMatchingEvents();
+    void invalidExpressionSaysWhy();
+    void clickToFilterAddsAChip();
+    void liveFeedFollowsAndStops();
+
+private:
+    MainWindow *makeWindow();
+    void showAllTime(MainWindow *w);
+    bool waitLoaded(MainWindow *w);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_cache;
+    QList<Event> m_fixture;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_fixture = fixtureEvents();
+    QCOMPARE(m_fixture.size(), 27);
+}
+
+void TestMainWindow::init()
+{
+    QSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_cache = m_dir->filePath(QStringLiteral("cache.sqlite"));
+    EventStore store;
+    QVERIFY(store.open(m_cache));
+    QCOMPARE(store.ingest(m_fixture, QStringLiteral("file:fixture")).stored, 27);
+}
+
+void TestMainWindow::cleanup()
+{
+    m_dir.reset();
+}
+
+MainWindow *TestMainWindow::makeWindow()
+{
+    auto store = std::make_unique<EventStore>();
+    if (!store->open(m_cache))
+        return nullptr;
+    auto *w = new MainWindow(m_cache, std::move(store));
+    new QAbstractItemModelTester(w->feedModel(), QAbstractItemModelTester::FailureReportingMode::QtTest, w);
+    w->resize(1200, 700);
+    w->show();
+    return w;
+}
+
+bool TestMainWindow::waitLoaded(MainWindow *w)
+{
+    return QTest::qWaitFor([w] { return !w->feedModel()->isLoading(); }, 10000);
+}
+
+void TestMainWindow::showAllTime(MainWindow *w)
+{
+    auto *range = w->findChild<QComboBox *>(QStringLiteral("timeRange"));
+    QVERIFY(range);
+    const int all = range->findText(QStringLiteral("All time"));
+    QVERIFY(all >= 0);
+    range->setCurrentIndex(all);
+    emit range->activated(all);
+    QVERIFY(waitLoaded(w));
+}
+
+void TestMainWindow::typedLabelFilterLeavesMatchingEvents()
+{
+    std::unique_ptr<MainWindow> w(makeWindow());
+    QVERIFY(w);
+    showAllTime(w.get());
+    // The default filter hides prefect.log.write, as Prefect's UI does.
+    int expectedAll = 0;
+    for (const Event &e : std::as_const(m_fixture))
+        expectedAll += e.event != u"prefect.log.write";
+    QCOMPARE(w->feedModel()->rowCount(), expectedAll);
+
+    auto *line = w->findChild<QLineEdit *>(QStringLiteral("filterExpression"));
+    QVERIFY(line);
+    line->clear();
+    QTest::keyClicks(line, QStringLiteral("label:prefect.resource.name=my_task"));
+    QTest::keyClick(line, Qt::Key_Return);
+    QVERIFY(waitLoaded(w.get()));
+    QStringList expected;
+    for (const Event &e : std::as_const(m_fixture)) {
+        if (e.resource.name() == u"my_task")
+            expected += e.id;
+    }
+    QCOMPARE(expected.size(), 4);
+    QStringList shown;
+    for (int r = 0; r < w->feedModel()->rowCount(); ++r)
+        shown += w->feedModel()->index(r, 0).data(FeedModel::IdRole).toString();
+    std::sort(expected.begin(), expected.end());
+    std::sort(shown.begin(), shown.end());
+    QCOMPARE(shown, expected);
+    QCOMPARE(w->findChild<QLabel *>(QStringLiteral("matchCount"))->text(), QStringLiteral("4 events match"));
+
+    // A glob and a negation, as the CLI's --label takes them.
+    line->clear();
+    QTest::keyClicks(line, QStringLiteral("label:prefect.resource.name=!my_*"));
+    QTest::keyClick(line, Qt::Key_Return);
+    QVERIFY(waitLoaded(w.get()));
+    // Prefect's rule: a negated pattern still needs the label to be there.
+    int notMine = 0;
+    for (const Event &e : std::as_const(m_fixture)) {
+        const QString *name = e.resource.value(u"prefect.resource.name");
+        notMine += name && !name->startsWith(u"my_");
+    }
+    QCOMPARE(notMine, 13);
+    QCOMPARE(w->feedModel()->rowCount(), notMine);
+}
+
+void TestMainWindow::invalidExpressionSaysWhy()
+{
+    std::unique_ptr<MainWindow> w(makeWindow());
+    QVERIFY(w);
+    QVERIFY(waitLoaded(w.get()));
+    auto *line = w->findChild<QLineEdit *>(QStringLiteral("filterExpression"));
+    const QList<FilterTerm> before = w->terms();
+    line->clear();
+    QTest::keyClicks(line, QStringLiteral("lable:x=y"));
+    auto *status = w->findChild<QLabel *>(QStringLiteral("filterStatus"));
+    QVERIFY2(status->text().contains(QStringLiteral("unknown filter 'lable'")), qPrintable(status->text()));
+    QVERIFY(line->palette().color(QPalette::Base) != QApplication::palette().color(QPalette::Base));
+    QTest::keyClick(line, Qt::Key_Return);
+    QCOMPARE(w->terms(), before); // not applied
+}
+
+void TestMainWindow::clickToFilterAddsAChip()
+{
+    std::unique_ptr<MainWindow> w(makeWindow());
+    QVERIFY(w);
+    showAllTime(w.get());
+    const int chipsBefore = int(w->findChildren<QToolButton *>(QStringLiteral("filterChip")).size());
+    // "Filter on this" on an event-name cell.
+    const QModelIndex cell = w->feedModel()->index(0, FeedModel::EventName);
+    const QString name = cell.data(FeedModel::RawEventRole).toString();
+    const QString term = cell.data(FeedModel::FilterTermRole).toString();
+    QCOMPARE(term, QStringLiteral("event:") + name);
+    w->addTerm(term);
+    QVERIFY(waitLoaded(w.get()));
+    const auto chips = w->findChildren<QToolButton *>(QStringLiteral("filterChip"));
+    QCOMPARE(int(chips.size()), chipsBefore + 1);
+    QVERIFY(chips.last()->text().startsWith(term));
+    QVERIFY(w->feedModel()->rowCount() > 0);
+    for (int r = 0; r < w->feedModel()->rowCount(); ++r)
+        QCOMPARE(w->feedModel()->index(r, 0).data(FeedModel::RawEventRole).toString(), name);
+    // Removing the chip restores the feed.
+    const int narrowed = w->feedModel()->rowCount();
+    chips.last()->click();
+    QVERIFY(waitLoaded(w.get()));
+    QVERIFY(w->feedModel()->rowCount() > narrowed);
+    QCOMPARE(int(w->findChildren<QToolButton *>(QStringLiteral("filterChip")).size()), chipsBefore);
+}
+
+void TestMainWindow::liveFeedFollowsAndStops()
+{
+    std::unique_ptr<MainWindow> w(makeWindow());
+    QVERIFY(w);
+    showAllTime(w.get());
+    DemoSource::Options demo;
+    demo.rate = 200;
+    demo.historyMicros = qint64(600) * 1000000; // enough rows to scroll
+    w->setSource(std::make_unique<DemoSource>(demo), QStringLiteral("demo"), QStringLiteral("demo workspace"));
+    QTableView *feed = w->feedView();
+    QScrollBar *bar = feed->verticalScrollBar();
+    QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() > 1000; }, 15000));
+    // At the newest end it follows: new rows arrive and the view stays at the bottom.
+    int rows = w->feedModel()->rowCount();
+    QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() > rows + 20; }, 10000));
+    QTest::qWait(50);
+    QVERIFY(w->isFollowing());
+    QCOMPARE(bar->value(), bar->maximum());
+    // Scrolled away, it stays put and counts what arrives.
+    bar->setValue(0);
+    QVERIFY(!w->isFollowing());
+    rows = w->feedModel()->rowCount();
+    QVERIFY(QTest::qWaitFor([&] { return w->pendingNewRows() > 20; }, 10000));
+    QCOMPARE(bar->value(), 0);
+    auto *newEvents = w->findChild<QToolButton *>(QStringLiteral("newEvents"));
+    QVERIFY(newEvents->isVisible());
+    QVERIFY(newEvents->text().contains(QStringLiteral("new events")));
+    // "N new events" takes it back to the newest end, following again.
+    newEvents->click();
+    QVERIFY(w->isFollowing());
+    QCOMPARE(bar->value(), bar->maximum());
+    // Paused: the cache keeps filling, the view does not change; resumed, it catches up.
+    w->setPaused(true);
+    QTest::qWait(150);
+    rows = w->feedModel()->rowCount();
+    QTest::qWait(600);
+    QCOMPARE(w->feedModel()->rowCount(), rows);
+    w->setPaused(false);
+    QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() > rows; }, 5000));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -54,6 +54,8 @@ const char *const kSecondaryIndexes[] = {
     "CREATE INDEX IF NOT EXISTS events_occurred ON events(occurred, id)",
     "CREATE INDEX IF NOT EXISTS events_event ON events(event, occurred)",
     "CREATE INDEX IF NOT EXISTS events_rid ON events(rid, occurred)",
+    // "Followed by" in the event pane; partial, so events without `follows` cost nothing.
+    "CREATE INDEX IF NOT EXISTS events_follows ON events(follows) WHERE follows IS NOT NULL",
 };
 
 constexpr int kLabelRowsPerInsert = 8;
@@ -543,6 +545,7 @@ void EventStore::beginBulkLoad()
     d->exec("DROP INDEX IF EXISTS events_occurred");
     d->exec("DROP INDEX IF EXISTS events_event");
     d->exec("DROP INDEX IF EXISTS events_rid");
+    d->exec("DROP INDEX IF EXISTS events_follows");
 }
 
 void EventStore::endBulkLoad()
@@ -743,6 +746,7 @@ std::optional<QList<StoredEvent>> EventStore::fetch(const QList<qint64> &seqs)
         if (!d->decode(q.blob(0), se))
             return std::nullopt;
         se.source = q.text(1);
+        se.seq = seq;
         out.append(std::move(se));
     }
     return out;

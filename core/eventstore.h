@@ -26,6 +26,7 @@ struct StoredEvent
     Event event;
     QByteArray json;  ///< the export form (see serializeEvent), exactly as stored
     QString source;   ///< `demo`, `file:NAME` or an API URL
+    qint64 seq = 0;   ///< the row in the cache (set by fetch())
 };
 
 /// Events with their compressed export bodies: the CPU-heavy half of an ingest, which any
@@ -128,8 +129,7 @@ public:
     bool forEachJson(const EventFilter &filter, qint64 limit,
                      const std::function<bool(QByteArrayView json)> &sink);
     std::optional<StoredEvent> findById(const QString &id);
-    /// The events whose `follows` is `id`, oldest first, at most `limit`. No index serves
-    /// `follows`: this scans the events table (fine for a detail pane, not for bulk use).
+    /// The events whose `follows` is `id`, oldest first (occurred, then id), at most `limit`.
     std::optional<QList<StoredEvent>> followers(const QString &id, int limit);
 
     /// The keys of every matching event in the filter's order, only those stored after

@@ -616,8 +616,9 @@ void TestEventStore::bulkLoadRestoresIndexes()
         QSqlDatabase::removeDatabase(QStringLiteral("idx"));
         return names;
     };
-    const QStringList all = {QStringLiteral("events_event"), QStringLiteral("events_id"),
-                             QStringLiteral("events_occurred"), QStringLiteral("events_rid")};
+    const QStringList all = {QStringLiteral("events_event"), QStringLiteral("events_follows"),
+                             QStringLiteral("events_id"), QStringLiteral("events_occurred"),
+                             QStringLiteral("events_rid")};
     {
         EventStore store;
         QVERIFY(store.open(m_path));

@@ -77,6 +77,10 @@ struct Corpus::Private
     void startRun(qint64 t0);
     qint64 runTasks(FlowRun &run, qint64 t, int firstTask, int failAt, int crashAt,
                     QString &failure);
+    qint64 loadFlowBlocks(const FlowRun &run, qint64 t);
+    void taskBody(const FlowRun &run, const TaskRun &task, int index, qint64 end, bool crashed,
+                  bool completes);
+    void assetEvents(const FlowRun &run, int index, qint64 end, bool succeeded);
     void incident(qint64 t0);
     void spawn();
 };
@@ -98,20 +102,116 @@ qint64 Corpus::Private::runTasks(FlowRun &run, qint64 t, int firstTask, int fail
             const qint64 length =
                 std::clamp(qint64(rng.logNormal(6.0, 1.2) * 1e6), 50000LL, 20 * kMinute);
             t = task.start + length;
-            if (i == crashAt)
-                return task.start + length / 2; // the task never reports an end
-            if (i == failAt && k == copies - 1) {
+            const bool fails = i == failAt && k == copies - 1;
+            if (i == crashAt) {
+                t = task.start + length / 2; // the task never reports an end
+                taskBody(run, task, i, t, true, false);
+                return t;
+            }
+            taskBody(run, task, i, t, false, !fails);
+            if (fails) {
                 failure = exceptionMessage(rng);
                 push(taskRunState(rng, run, task, t, QStringLiteral("FAILED"),
                                   QStringLiteral("Failed"),
                                   QStringLiteral("Task run encountered an exception ") + failure));
+                assetEvents(run, i, t, false);
                 return t;
             }
             push(taskRunState(rng, run, task, t, QStringLiteral("COMPLETED"),
                               QStringLiteral("Completed")));
+            assetEvents(run, i, t, true);
         }
     }
     return t;
+}
+
+// The blocks the flow function loads before it calls its first task; returns when it is done.
+qint64 Corpus::Private::loadFlowBlocks(const FlowRun &run, qint64 t)
+{
+    for (const BlockLoad &b : run.flow->blockLoads) {
+        if (b.task >= 0)
+            continue;
+        t += rng.between(20000, 400000); // a read of the block document
+        push(blockLoaded(rng, run, nullptr, ws.blocks[b.block], t));
+    }
+    return t;
+}
+
+// What a task's code does while it runs, strictly between its Running state and `end` (its
+// final state, or the moment it crashed): loads blocks and takes concurrency slots early,
+// publishes artifacts and gives the slots back late. A crashed task releases nothing (the
+// server's lease lapses); a failing one publishes nothing but still releases, in `finally`.
+void Corpus::Private::taskBody(const FlowRun &run, const TaskRun &task, int index, qint64 end,
+                               bool crashed, bool completes)
+{
+    const Flow &flow = *run.flow;
+    const qint64 span = end - task.start; // at least 25 ms
+    const qint64 head = span / 3;
+    const qint64 tail = std::clamp(span / 6, 4LL, 2 * kSecond);
+    qint64 at = task.start;
+    for (const BlockLoad &b : flow.blockLoads) {
+        if (b.task != index)
+            continue;
+        at += rng.between(1000, std::clamp(head / 4, 1000LL, 400000LL));
+        push(blockLoaded(rng, run, &task, ws.blocks[b.block], at));
+    }
+    // One concurrency() block per task at most, holding all its limits.
+    const auto use = std::find_if(flow.limitUses.cbegin(), flow.limitUses.cend(),
+                                  [index](const LimitUse &u) { return u.task == index; });
+    QList<const ConcurrencyLimit *> limits;
+    QList<Event> held; // the acquired events, which the released ones follow
+    if (use != flow.limitUses.cend()) {
+        for (int l : use->limits)
+            limits.append(&ws.limits[l]);
+        // Usually a slot is free at once; now and then the task waits for one.
+        const qint64 wait = rng.chance(0.15)
+                                ? qint64(rng.uniform() * double(head))
+                                : rng.between(1000, std::clamp(head / 4, 1000LL, 150000LL));
+        const qint64 acquiredAt = std::min(at + wait, task.start + head);
+        for (int which = 0; which < limits.size(); ++which) {
+            held.append(concurrencyEvent(rng, run, task, limits, which, use->occupy, true,
+                                         acquiredAt + which * 150));
+            push(Event(held.last()));
+        }
+    }
+    if (completes) {
+        for (const ArtifactSpec &a : flow.artifacts) {
+            if (a.task != index)
+                continue;
+            const qint64 answered = end - tail / 2 - rng.below(tail / 2);
+            const qint64 posted = answered - std::min(tail / 2, rng.between(8000, 120000));
+            for (Event &e : artifactEvents(rng, run, &task, a, posted, answered))
+                push(std::move(e));
+        }
+    }
+    if (crashed)
+        return;
+    const qint64 releasedAt = end - 1 - rng.below(std::min(tail / 2, 50000LL));
+    for (int which = 0; which < held.size(); ++which)
+        push(concurrencyEvent(rng, run, task, limits, which, use->occupy, false,
+                              releasedAt - 150 * (held.size() - 1 - which), &held[which]));
+}
+
+// After a materializing task's final state, its asset context reports the assets it read, then
+// the ones it wrote (`failed` when the task failed; a crashed task reports nothing).
+void Corpus::Private::assetEvents(const FlowRun &run, int index, qint64 end, bool succeeded)
+{
+    for (const Materialization &m : run.flow->materializations) {
+        if (m.task != index)
+            continue;
+        qint64 at = end + rng.between(2000, 60000);
+        for (int up : m.upstream) {
+            push(assetReferenced(rng, run, ws.assets[up], at));
+            at += rng.between(200, 5000);
+        }
+        for (int down : m.downstream) {
+            QByteArray metadata;
+            if (succeeded && m.materializedBy.isEmpty() && rng.chance(0.6))
+                metadata = "{\"row_count\":" + QByteArray::number(rng.between(100, 5000000)) + '}';
+            push(assetMaterialized(rng, run, ws, m, ws.assets[down], succeeded, at, metadata));
+            at += rng.between(200, 5000);
+        }
+    }
 }
 
 void Corpus::Private::startRun(qint64 t0)
@@ -139,6 +239,7 @@ void Corpus::Private::startRun(qint64 t0)
     run.runCount = 1;
     push(flowRunState(rng, run, t, running, QStringLiteral("Running")));
     const qint64 runningAt = t;
+    t = loadFlowBlocks(run, t);
 
     const int tasks = int(run.flow->tasks.size());
     const double roll = rng.uniform();
@@ -157,6 +258,7 @@ void Corpus::Private::startRun(qint64 t0)
         t += delay;
         ++run.runCount;
         push(flowRunState(rng, run, t, running, QStringLiteral("Retrying")));
+        t = loadFlowBlocks(run, t); // the flow function starts over
         const int from = failAt;
         failure.clear();
         failAt = rng.chance(0.3) ? int(rng.between(from, tasks - 1)) : -1;
@@ -175,7 +277,22 @@ void Corpus::Private::startRun(qint64 t0)
             logWrite(rng, run, runningAt + (t - runningAt) / 2, 20,
                      QStringLiteral("Processed %1 records in %2 batches").arg(records).arg(batches)));
     }
+    const qint64 tasksDone = t;
     t += rng.between(100000, 2000000);
+    if (!crash && failure.isEmpty()) {
+        // The flow function publishes its own artifacts after its tasks, before it returns.
+        qint64 at = tasksDone;
+        for (const ArtifactSpec &a : run.flow->artifacts) {
+            if (a.task >= 0)
+                continue;
+            const qint64 quarter = std::max<qint64>(1, (t - at) / 4);
+            const qint64 posted = at + quarter + rng.below(quarter);
+            const qint64 answered = posted + std::min((t - posted) / 2, rng.between(8000, 120000));
+            for (Event &e : artifactEvents(rng, run, nullptr, a, posted, answered))
+                push(std::move(e));
+            at = answered;
+        }
+    }
     QString status = QStringLiteral("0");
     Event last;
     if (crash) {

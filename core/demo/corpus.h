@@ -23,8 +23,17 @@ struct CorpusOptions
 /// Scheduled → Pending → Running → Completed/Failed/Crashed (some retry) with task runs,
 /// heartbeats, worker events, follows chains (Prefect's 5-minute rule), automation events on
 /// failures, a few `prefect.log.write`; deployments, pools, queues and workers change status
-/// now and then. Labels and related resources follow the server's layout (spec §2.5 and the
-/// fixtures). The same options always give the same events, byte for byte.
+/// now and then. Some flows' code also does what real flows do inside their runs (together a
+/// few percent of the events): loads blocks (`prefect.block.{type}.loaded`), holds global
+/// concurrency limits around a task (`prefect.concurrency-limit.acquired`, then `.released`
+/// following it), publishes artifacts (`prefect.artifact.created`, after the server's
+/// `prefect.artifact-collection.updated` for a keyed one), and materializes assets with stable
+/// keys (`prefect.asset.referenced` for what a task read, then
+/// `prefect.asset.materialization.succeeded`, or `.failed` when the task fails). Labels and
+/// related resources follow the server's and the client's layout (spec §2.5, the fixtures, and
+/// for events the client emits inside a run, the run context it relates: flow run, task run,
+/// flow, deployment, work queue, work pool, tags). The same options always give the same events,
+/// byte for byte.
 ///
 /// Events come out in stream order: `occurred` increases except for a few (~0.2 %) delivered
 /// up to two minutes late; `received` is `occurred` plus 0–2 s. Memory stays flat whatever the

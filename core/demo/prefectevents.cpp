@@ -86,6 +86,87 @@ Event event(Rng &rng, qint64 t, const QString &name)
     return e;
 }
 
+// A float as Python's repr() writes the few-digit ones the artifacts carry: `0.87`, `-1.5`, `3.0`.
+QString number(double x)
+{
+    QString s = QString::number(x, 'g', 6);
+    if (!s.contains(u'.') && !s.contains(u'e'))
+        s += QStringLiteral(".0");
+    return s;
+}
+
+// An artifact's `data` as the client sends it: markdown text, or a table as `json.dumps` of a
+// list of rows (so a string holding JSON, with Python's `", "` and `": "` separators).
+QString artifactData(Rng &rng, const ArtifactSpec &a)
+{
+    auto table = [](const QStringList &rows) -> QString {
+        return u'[' + rows.join(QStringLiteral(", ")) + u']';
+    };
+    if (a.key == u"daily-sales-report") {
+        QString md = QStringLiteral("# Daily sales report\n\n| Region | Orders | Revenue |\n"
+                                    "|:--|--:|--:|\n");
+        for (const char *region : {"EU", "US", "APAC", "LATAM"}) {
+            const qint64 orders = rng.between(200, 9000);
+            md += QStringLiteral("| %1 | %2 | $%3 |\n")
+                      .arg(QLatin1StringView(region))
+                      .arg(orders)
+                      .arg(orders * rng.between(30, 90));
+        }
+        return md;
+    }
+    if (a.key == u"data-quality-checks") {
+        QStringList rows;
+        for (const char *name : {"orders", "customers", "invoices", "events"}) {
+            const qint64 expectations = rng.between(8, 40);
+            const qint64 failed = rng.chance(0.85) ? 0 : rng.between(1, 3);
+            rows << QStringLiteral("{\"table\": \"%1\", \"expectations\": %2, "
+                                   "\"passed\": %3, \"failed\": %4}")
+                        .arg(QLatin1StringView(name))
+                        .arg(expectations)
+                        .arg(expectations - failed)
+                        .arg(failed);
+        }
+        return table(rows);
+    }
+    if (a.type == u"table") { // evaluation metrics
+        QStringList rows;
+        for (const char *metric : {"auc", "precision", "recall", "f1"})
+            rows << QStringLiteral("{\"metric\": \"%1\", \"value\": %2}")
+                        .arg(QLatin1StringView(metric),
+                             number(double(rng.between(600, 950)) / 1000.0));
+        return table(rows);
+    }
+    if (a.key == u"churn-model-card")
+        return QStringLiteral("# Churn model v%1\n\nAUC **%2** on %3 customers. "
+                              "[Model registry](https://mlflow.example.com/#/models/churn)")
+            .arg(rng.between(40, 90))
+            .arg(number(double(rng.between(800, 900)) / 1000.0))
+            .arg(rng.between(20000, 60000));
+    return QStringLiteral("Refreshed %1 dashboards in %2 s")
+        .arg(rng.between(5, 40))
+        .arg(number(double(rng.between(50, 1200)) / 10.0));
+}
+
+QByteArray nullable(const QString &s)
+{
+    return s.isEmpty() ? QByteArrayLiteral("null") : quoted(s);
+}
+
+// An asset as `AssetContext.asset_as_resource` writes it: the key, then the properties set.
+Resource assetResource(const Asset &a)
+{
+    Resource r = resource({{kId, a.key}});
+    if (!a.name.isEmpty())
+        r.labels.append({kName, a.name});
+    if (!a.description.isEmpty())
+        r.labels.append({QStringLiteral("prefect.asset.description"), a.description});
+    if (!a.url.isEmpty())
+        r.labels.append({QStringLiteral("prefect.asset.url"), a.url});
+    if (!a.owners.isEmpty())
+        r.labels.append({QStringLiteral("prefect.asset.owners"), a.owners});
+    return r;
+}
+
 } // namespace
 
 Resource related(const QString &id, const QString &role, const QString &name)
@@ -132,6 +213,11 @@ FlowRun newFlowRun(Rng &rng, const Workspace &ws, const Deployment &dep)
     run.workerRelated = {deploymentRes, flow, self};
     run.workerRelated += run.tagResources;
     run.workerRelated.append(related(run.pool->id, QStringLiteral("work-pool"), run.pool->name));
+    // The client reads these objects back and relates them without the pool's type label.
+    run.contextRelated = {self, flow, deploymentRes,
+                          related(queue.id, QStringLiteral("work-queue"), queue.name),
+                          related(run.pool->id, QStringLiteral("work-pool"), run.pool->name)};
+    run.contextRelated += run.tagResources;
     return run;
 }
 
@@ -274,6 +360,103 @@ std::array<Event, 3> automationEvents(Rng &rng, const Automation &a, const Event
                        ? action("executed", done, triggered.id, nullptr)
                        : action("failed", done, triggered.id, "Notification block not found");
     return {std::move(fired), std::move(triggered), std::move(result)};
+}
+
+QList<Resource> runContext(const FlowRun &run, const TaskRun *task)
+{
+    QList<Resource> rel = run.contextRelated;
+    if (task)
+        rel.insert(1, related(task->id, QStringLiteral("task-run"), task->name));
+    return rel;
+}
+
+Event blockLoaded(Rng &rng, const FlowRun &run, const TaskRun *task, const BlockDocument &block,
+                  qint64 t)
+{
+    Event e = event(rng, t,
+                    QStringLiteral("prefect.block.") + block.typeSlug + QStringLiteral(".loaded"));
+    e.resource = resource({{kId, block.id}, {kName, block.name}});
+    e.related = {related(QStringLiteral("prefect.block-type.") + block.typeSlug,
+                         QStringLiteral("block-type"))};
+    e.related += runContext(run, task);
+    return e;
+}
+
+Event concurrencyEvent(Rng &rng, const FlowRun &run, const TaskRun &task,
+                       const QList<const ConcurrencyLimit *> &limits, int which, int occupy,
+                       bool acquired, qint64 t, const Event *follows)
+{
+    const ConcurrencyLimit &limit = *limits[which];
+    Event e = event(rng, t,
+                    QStringLiteral("prefect.concurrency-limit.")
+                        + (acquired ? QStringLiteral("acquired") : QStringLiteral("released")));
+    if (follows && t - follows->occurred < kTightTiming)
+        e.follows = follows->id;
+    e.resource = resource({{kId, limit.id},
+                           {kName, limit.name},
+                           {QStringLiteral("slots-acquired"), QString::number(occupy)},
+                           {QStringLiteral("limit"), QString::number(limit.limit)}});
+    for (const ConcurrencyLimit *other : limits) {
+        if (other != &limit)
+            e.related.append(related(other->id, QStringLiteral("concurrency-limit")));
+    }
+    e.related += runContext(run, &task);
+    return e;
+}
+
+QList<Event> artifactEvents(Rng &rng, const FlowRun &run, const TaskRun *task,
+                            const ArtifactSpec &a, qint64 posted, qint64 answered)
+{
+    const QString artifactId = QStringLiteral("prefect.artifact.") + rng.uuid();
+    const QByteArray data = quoted(artifactData(rng, a));
+    QList<Event> out;
+    if (!a.key.isEmpty()) {
+        // The server's lifecycle event, while it upserts the collection: the latest artifact
+        // and the runs it came from, ids only.
+        Event c = event(rng, posted, QStringLiteral("prefect.artifact-collection.updated"));
+        c.resource = resource({{kId, a.collectionId}, {kName, a.key}});
+        c.related = {related(artifactId, QStringLiteral("latest")),
+                     related(run.id, QStringLiteral("flow-run"))};
+        if (task)
+            c.related.append(related(task->id, QStringLiteral("task-run")));
+        c.payload = "{\"key\":" + quoted(a.key) + ",\"type\":" + quoted(a.type)
+                    + ",\"data\":" + data + ",\"description\":" + nullable(a.description) + '}';
+        out.append(std::move(c));
+    }
+    Event e = event(rng, answered, QStringLiteral("prefect.artifact.created"));
+    e.resource = resource({{kId, artifactId}});
+    if (!a.key.isEmpty())
+        e.resource.labels.append({kName, a.key});
+    e.related = runContext(run, task);
+    e.payload = "{\"key\":" + nullable(a.key) + ",\"type\":" + quoted(a.type)
+                + ",\"description\":" + nullable(a.description) + '}';
+    out.append(std::move(e));
+    return out;
+}
+
+Event assetReferenced(Rng &rng, const FlowRun &run, const Asset &asset, qint64 t)
+{
+    Event e = event(rng, t, QStringLiteral("prefect.asset.referenced"));
+    e.resource = assetResource(asset);
+    e.related = runContext(run, nullptr);
+    return e;
+}
+
+Event assetMaterialized(Rng &rng, const FlowRun &run, const Workspace &ws, const Materialization &m,
+                        const Asset &asset, bool succeeded, qint64 t, const QByteArray &metadata)
+{
+    Event e = event(rng, t,
+                    QStringLiteral("prefect.asset.materialization.")
+                        + (succeeded ? QStringLiteral("succeeded") : QStringLiteral("failed")));
+    e.resource = assetResource(asset);
+    for (int up : m.upstream)
+        e.related.append(related(ws.assets[up].key, QStringLiteral("asset")));
+    if (!m.materializedBy.isEmpty())
+        e.related.append(related(m.materializedBy, QStringLiteral("asset-materialized-by")));
+    e.related += runContext(run, nullptr);
+    if (!metadata.isEmpty())
+        e.payload = metadata;
+    return e;
 }
 
 Resource workPool(const Pool &pool)

@@ -37,6 +37,9 @@ struct FlowRun
     QList<Resource> stateRelated;  ///< flow, deployment, queue, pool, tags, creator
     QList<Resource> taskRelated;   ///< the flow run, tags
     QList<Resource> workerRelated; ///< deployment, flow, flow run, tags, pool
+    /// What the client's events worker appends to events emitted inside the run
+    /// (`related_resources_from_run_context`): flow run, flow, deployment, queue, pool, tags.
+    QList<Resource> contextRelated;
     int runCount = 0;
     Chain chain;
 };
@@ -73,6 +76,30 @@ Event logWrite(Rng &rng, const FlowRun &run, qint64 t, int level, const QString 
 /// `action.triggered` and `action.executed` (or, now and then, `action.failed`).
 std::array<Event, 3> automationEvents(Rng &rng, const Automation &automation, const Event &trigger,
                                       qint64 t);
+
+/// The run context's related resources for an event the client emits inside `run`, and inside
+/// `task` when there is one (the task run comes second).
+QList<Resource> runContext(const FlowRun &run, const TaskRun *task);
+/// `prefect.block.{slug}.loaded`, as `Block.load()` emits it inside a run.
+Event blockLoaded(Rng &rng, const FlowRun &run, const TaskRun *task, const BlockDocument &block,
+                  qint64 t);
+/// `prefect.concurrency-limit.acquired` or `.released` for `limits[which]` of a `concurrency()`
+/// block holding all of `limits`; `released` follows its `acquired` when close enough.
+Event concurrencyEvent(Rng &rng, const FlowRun &run, const TaskRun &task,
+                       const QList<const ConcurrencyLimit *> &limits, int which, int occupy,
+                       bool acquired, qint64 t, const Event *follows = nullptr);
+/// The events of one artifact published inside `run` (and `task`, if any): for a keyed artifact
+/// the server's `prefect.artifact-collection.updated` while it handles the POST at `posted`,
+/// then the client's `prefect.artifact.created` once the server has `answered`.
+QList<Event> artifactEvents(Rng &rng, const FlowRun &run, const TaskRun *task,
+                            const ArtifactSpec &artifact, qint64 posted, qint64 answered);
+/// `prefect.asset.referenced` for an upstream asset of a materializing task. The asset context
+/// emits after the task's run context has closed, so only the flow run's context relates.
+Event assetReferenced(Rng &rng, const FlowRun &run, const Asset &asset, qint64 t);
+/// `prefect.asset.materialization.succeeded` (or `.failed`) for one downstream asset; `metadata`
+/// is the payload (what the task added with `add_asset_metadata`), empty for none.
+Event assetMaterialized(Rng &rng, const FlowRun &run, const Workspace &ws, const Materialization &m,
+                        const Asset &asset, bool succeeded, qint64 t, const QByteArray &metadata);
 
 /// A work pool as the primary resource of its status events.
 Resource workPool(const Pool &pool);

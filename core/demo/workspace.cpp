@@ -13,6 +13,135 @@ QStringList words(const char *list)
     return QString::fromLatin1(list).split(u',');
 }
 
+// The first and the last of the flow's tasks that are not mapped (flows have 3 to 7 tasks).
+int firstPlainTask(const Flow &f)
+{
+    return f.mapped == 0 ? 1 : 0;
+}
+
+int lastPlainTask(const Flow &f)
+{
+    const int last = int(f.tasks.size()) - 1;
+    return f.mapped == last ? last - 1 : last;
+}
+
+// Blocks, concurrency limits, artifacts and assets: what some flows' code does besides running
+// tasks, fixed per flow as code is. Kept modest so that together they are a few percent of the
+// events, as in a real workspace where most runs do none of it.
+void addRunExtras(Workspace &w, Rng &rng)
+{
+    const struct
+    {
+        const char *type, *name;
+    } blockSpecs[] = {{"aws-credentials", "aws-prod"},
+                      {"sqlalchemy-connector", "warehouse-db"},
+                      {"secret", "crm-api-token"},
+                      {"snowflake-credentials", "snowflake-reporting"},
+                      {"slack-webhook", "data-alerts"},
+                      {"s3-bucket", "ml-models"},
+                      {"gcs-bucket", "feature-store"},
+                      {"dbt-cli-profile", "dbt-prod"}};
+    for (const auto &b : blockSpecs)
+        w.blocks.append({QStringLiteral("prefect.block-document.") + rng.uuid(),
+                         QString::fromLatin1(b.name), QString::fromLatin1(b.type)});
+    const struct
+    {
+        const char *name;
+        int limit;
+    } limitSpecs[] = {{"warehouse-writes", 4}, {"crm-api", 2}, {"gpu", 1}, {"erp-api", 3}};
+    for (const auto &l : limitSpecs)
+        w.limits.append({QStringLiteral("prefect.concurrency-limit.") + rng.uuid(),
+                         QString::fromLatin1(l.name), l.limit});
+    // key, name, description, url, owners: a lineage from sources through the lake to marts.
+    const char *const assetSpecs[][5] = {
+        {"postgres://shop-db/public/orders", "", "", "", ""},
+        {"s3://lake/raw/orders", "Raw orders",
+         "Order extracts from the shop database, one Parquet file per day", "",
+         "[\"data-platform\"]"},
+        {"postgres://warehouse/public/customers", "Customers", "", "",
+         "[\"revops\", \"analytics-engineering\"]"},
+        {"postgres://warehouse/analytics/orders", "Orders", "", "", "[\"analytics-engineering\"]"},
+        {"snowflake://analytics/marts/fct_orders", "fct_orders", "One row per order line",
+         "https://dbt-docs.example.com/#!/model/model.analytics.fct_orders",
+         "[\"analytics-engineering\"]"},
+        {"snowflake://analytics/marts/dim_customers", "dim_customers", "",
+         "https://dbt-docs.example.com/#!/model/model.analytics.dim_customers",
+         "[\"analytics-engineering\"]"},
+        {"kafka://events/clickstream", "", "", "", ""},
+        {"s3://lake/raw/clickstream", "Raw clickstream", "", "", "[\"data-platform\"]"},
+        {"s3://lake/marts/kpis/daily", "Daily KPIs", "Revenue, orders and churn by day", "", ""},
+    };
+    for (const auto &a : assetSpecs)
+        w.assets.append({QString::fromLatin1(a[0]), QString::fromLatin1(a[1]),
+                         QString::fromLatin1(a[2]), QString::fromLatin1(a[3]),
+                         QString::fromLatin1(a[4])});
+
+    auto artifact = [&](int task, const char *key, const char *type, const char *description) {
+        ArtifactSpec a{task, QString::fromLatin1(key), QString::fromLatin1(type),
+                       QString::fromLatin1(description), QString()};
+        if (!a.key.isEmpty())
+            a.collectionId = QStringLiteral("prefect.artifact-collection.") + rng.uuid();
+        return a;
+    };
+    // Batch pipelines (ETL, dbt, reports, training) run on daily or hourly schedules: never
+    // among the busy deployments, whatever weight they drew.
+    QList<int> batch;
+    for (qsizetype i = 0; i < w.flows.size(); ++i) {
+        Flow &f = w.flows[i];
+        const int first = firstPlainTask(f), last = lastPlainTask(f);
+        const QString &n = f.name;
+        bool scheduled = true;
+        if (n == u"etl-orders") {
+            f.blockLoads = {{0, -1}};
+            f.materializations = {{first, {0}, {1}, {}}};
+        } else if (n == u"load-warehouse") {
+            f.blockLoads = {{1, -1}};
+            f.limitUses = {{last, {0}, 2}};
+            f.materializations = {{last, {1}, {3}, {}}};
+        } else if (n == u"dbt-run") {
+            f.blockLoads = {{7, -1}};
+            f.materializations = {{last, {3, 2}, {4, 5}, QStringLiteral("dbt")}};
+        } else if (n == u"compute-kpis") {
+            f.materializations = {{last, {4}, {8}, {}}};
+        } else if (n == u"daily-report") {
+            f.blockLoads = {{3, -1}, {4, last}};
+            f.artifacts = {artifact(-1, "daily-sales-report", "markdown",
+                                    "Sales by region for the previous day")};
+        } else if (n == u"check-data-quality") {
+            f.artifacts = {
+                artifact(last, "data-quality-checks", "table", "Expectation results per table")};
+        } else if (n == u"train-churn-model") {
+            f.blockLoads = {{5, last}};
+            f.limitUses = {{last, {2}, 1}};
+            f.artifacts = {artifact(-1, "churn-model-card", "markdown", "")};
+        } else if (n == u"retrain-recommender") {
+            f.blockLoads = {{6, -1}};
+            f.limitUses = {{first, {2}, 1}};
+            f.artifacts = {artifact(last, "", "table", "Evaluation metrics")};
+        } else {
+            scheduled = false;
+            if (n == u"sync-crm") {
+                f.blockLoads = {{2, -1}};
+                f.limitUses = {{first, {1}, 1}};
+            } else if (n == u"sync-inventory") {
+                f.limitUses = {{last, {0, 3}, 1}};
+            } else if (n == u"ingest-clickstream") {
+                f.materializations = {{last, {6}, {7}, {}}};
+            } else if (n == u"refresh-dashboards") {
+                f.artifacts = {artifact(-1, "", "markdown", "")};
+            }
+        }
+        if (scheduled)
+            batch << int(i);
+    }
+    w.totalWeight = 0;
+    for (Deployment &d : w.deployments) {
+        if (batch.contains(d.flow))
+            d.weight = std::min(d.weight, 0.08);
+        w.totalWeight += d.weight;
+    }
+}
+
 } // namespace
 
 Workspace Workspace::generate(Rng &rng)
@@ -43,7 +172,9 @@ Workspace Workspace::generate(Rng &rng)
         "train_model,evaluate,publish,notify,snapshot,compress,upload_to_s3,refresh_view,"
         "dedupe,enrich,aggregate,write_parquet");
     for (const QString &name : flowNames) {
-        Flow f{QStringLiteral("prefect.flow.") + rng.uuid(), name, {}, {}, -1};
+        Flow f;
+        f.id = QStringLiteral("prefect.flow.") + rng.uuid();
+        f.name = name;
         if (rng.chance(0.6))
             f.tags.append(rng.pick(tags));
         for (int i = int(rng.between(3, 7)); i > 0; --i)
@@ -100,6 +231,7 @@ Workspace Workspace::generate(Rng &rng)
          {"Notify on failed flow runs", "Re-run failed nightly flows", "Restart stuck work queues"})
         w.automations.append(
             {QStringLiteral("prefect.automation.") + rng.uuid(), QString::fromLatin1(name)});
+    addRunExtras(w, rng);
     return w;
 }
 

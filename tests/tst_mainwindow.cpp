@@ -58,6 +58,7 @@ private slots:
     void invalidExpressionSaysWhy();
     void clickToFilterAddsAChip();
     void liveFeedFollowsAndStops();
+    void screenshots();
 
 private:
     MainWindow *makeWindow();
@@ -247,6 +248,38 @@ void TestMainWindow::liveFeedFollowsAndStops()
     QCOMPARE(w->feedModel()->rowCount(), rows);
     w->setPaused(false);
     QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() > rows; }, 5000));
+}
+
+// EVENTDECK_SCREENSHOTS=DIR writes the window with a selected event and with a resource shown,
+// in the system palette and the dark one: for looking at, not for asserting.
+void TestMainWindow::screenshots()
+{
+    const QString dir = qEnvironmentVariable("EVENTDECK_SCREENSHOTS");
+    if (dir.isEmpty())
+        QSKIP("set EVENTDECK_SCREENSHOTS=DIR to write screenshots");
+    std::unique_ptr<MainWindow> w(makeWindow());
+    QVERIFY(w);
+    w->resize(1500, 900);
+    DemoSource::Options demo;
+    demo.historyMicros = qint64(3 * 3600) * 1000000;
+    w->setSource(std::make_unique<DemoSource>(demo), QStringLiteral("demo"), QStringLiteral("demo workspace"));
+    QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() > 10000; }, 20000));
+    QTest::qWait(1500);
+    const int row = w->feedModel()->rowCount() - 12;
+    w->feedView()->selectRow(row);
+    QTest::qWait(500);
+    QVERIFY(w->grab().save(dir + QStringLiteral("/mainwindow.png")));
+    w->findChild<QAction *>(QString(), Qt::FindChildrenRecursively);
+    for (QAction *a : w->findChildren<QAction *>()) {
+        if (a->text() == QStringLiteral("&Dark palette"))
+            a->setChecked(true);
+    }
+    QTest::qWait(500);
+    QVERIFY(w->grab().save(dir + QStringLiteral("/mainwindow-dark.png")));
+    for (QAction *a : w->findChildren<QAction *>()) {
+        if (a->text() == QStringLiteral("&Dark palette"))
+            a->setChecked(false);
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

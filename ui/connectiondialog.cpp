@@ -17,7 +17,6 @@
 #include <QRegularExpressionValidator>
 #include <QSettings>
 #include <QStyle>
-#include <QUrl>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -45,13 +44,6 @@ ConnectionProfile makeProfile(const QString &name, ConnectionProfile::Kind kind,
     p.kind = kind;
     p.apiUrl = apiUrl;
     return p;
-}
-
-bool isHttpUrl(const QString &text)
-{
-    const QUrl url(text, QUrl::StrictMode);
-    return url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https")
-           && !url.host().isEmpty();
 }
 
 } // namespace
@@ -511,24 +503,8 @@ QString ConnectionDialog::validate(int *badRow) const
             return tr("Every connection needs a name.");
         if (uniqueName(p.name, i) != p.name)
             return tr("Two connections are named “%1”.").arg(p.name);
-        switch (p.kind) {
-        case ConnectionProfile::Server:
-            if (!isHttpUrl(p.apiUrl))
-                return tr("“%1” needs the server's API URL, such as http://127.0.0.1:4200/api.")
-                    .arg(p.name);
-            break;
-        case ConnectionProfile::Cloud:
-            if (p.accountId.isEmpty() || p.workspaceId.isEmpty())
-                return tr("“%1” needs the Cloud account and workspace IDs.").arg(p.name);
-            if (!isHttpUrl(p.apiUrl))
-                return tr("“%1” has an invalid API base URL.").arg(p.name);
-            break;
-        case ConnectionProfile::Demo: break;
-        case ConnectionProfile::File:
-            if (p.file.isEmpty())
-                return tr("“%1” needs a file.").arg(p.name);
-            break;
-        }
+        if (const QString problem = p.problem(); !problem.isEmpty())
+            return problem;
     }
     *badRow = -1;
     return {};

@@ -2,6 +2,7 @@
 
 #include <QLocale>
 #include <QSettings>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -20,6 +21,37 @@ QString trimmedBase(QString base)
     return base;
 }
 } // namespace
+
+QString ConnectionProfile::problem() const
+{
+    auto isHttpUrl = [](const QString &text) {
+        const QUrl url(text, QUrl::StrictMode);
+        return url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https")
+               && !url.host().isEmpty();
+    };
+    switch (kind) {
+    case Server:
+        if (!isHttpUrl(apiUrl))
+            return tr("“%1” needs the server's API URL, such as http://127.0.0.1:4200/api.")
+                .arg(name);
+        break;
+    case Cloud:
+        if (accountId.isEmpty() || workspaceId.isEmpty())
+            return tr("“%1” needs the Cloud account and workspace IDs.").arg(name);
+        if (!isHttpUrl(apiUrl))
+            return tr("“%1” has an invalid API base URL.").arg(name);
+        break;
+    case Demo:
+        if (!(demoRate > 0))
+            return tr("“%1” needs a rate above zero.").arg(name);
+        break;
+    case File:
+        if (file.isEmpty())
+            return tr("“%1” needs a file.").arg(name);
+        break;
+    }
+    return {};
+}
 
 QString ConnectionProfile::defaultCloudBase()
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QCoreApplication>
 #include <QMetaType>
 #include <QString>
 
@@ -12,6 +13,9 @@ namespace ed::ui {
 /// part of a profile: they live in SecretStore under the account `apiUrl`, never in QSettings.
 struct ConnectionProfile
 {
+    Q_DECLARE_TR_FUNCTIONS(ConnectionProfile)
+
+public:
     QString name;
     enum Kind { Server, Cloud, Demo, File } kind = Server;
     QString apiUrl; ///< Server and Cloud: the API base, e.g. http://127.0.0.1:4200/api
@@ -22,6 +26,8 @@ struct ConnectionProfile
 
     /// Server and Cloud profiles talk to a Prefect API and may have a secret.
     bool isRemote() const { return kind == Server || kind == Cloud; }
+    /// What keeps the profile from working (no URL, no file…), for the user; empty when none.
+    QString problem() const;
 
     static QString defaultCloudBase();
     /// `{base}/accounts/{accountId}/workspaces/{workspaceId}`, Prefect Cloud's workspace API.

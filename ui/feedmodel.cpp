@@ -6,6 +6,8 @@
 #include "ui/eventnames.h"
 
 #include <QColor>
+#include <QDateTime>
+#include <QTimeZone>
 #include <QFont>
 #include <QPainter>
 #include <QPixmap>
@@ -257,8 +259,11 @@ QVariant FeedModel::data(const QModelIndex &index, int role) const
     }
     switch (index.column()) {
     case Occurred:
-        if (role == Qt::DisplayRole)
-            return m_utc ? timeutil::formatString(e.occurred) : formatLocalTime(e.occurred);
+        if (role == Qt::DisplayRole) {
+            // Milliseconds in the table; the pane and the tooltip give the full time.
+            const QDateTime t = QDateTime::fromMSecsSinceEpoch(e.occurred / 1000, m_utc ? QTimeZone::utc() : QTimeZone::systemTimeZone());
+            return t.toString(m_utc ? QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz'Z'") : QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));
+        }
         if (role == Qt::ToolTipRole)
             return QString(formatRelativeTime(e.occurred, timeutil::nowMicros()) + u'\n' + formatLocalAndUtc(e.occurred));
         if (role == FilterTermRole)

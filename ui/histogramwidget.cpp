@@ -109,7 +109,7 @@ qint64 HistogramWidget::niceMaximum() const
 
 QString HistogramWidget::countLabel(qint64 count) const
 {
-    const QLocale locale;
+    const QLocale locale = this->locale();
     if (count < 1000)
         return locale.toString(count);
     if (count < 1000000)
@@ -182,7 +182,7 @@ int HistogramWidget::clampedBucketAt(int x) const
 QString HistogramWidget::toolTipFor(int index, int x) const
 {
     const CountBucket &b = m_buckets.at(index);
-    const QLocale locale;
+    const QLocale locale = this->locale();
     const qint64 width = b.endTime + 1 - b.startTime;
     const QDateTime start = localDateTime(b.startTime);
     const QDateTime end = localDateTime(b.endTime + 1);
@@ -286,7 +286,7 @@ void HistogramWidget::paintTicks(QPainter &painter, const QRect &plot)
     const QFontMetrics fm(axisFont());
     int lastRight = std::numeric_limits<int>::min();
     if (!m_tickCache)
-        m_tickCache = timeTicks(m_start, m_end, plot.width(), fm);
+        m_tickCache = timeTicks(m_start, m_end, plot.width(), fm, locale());
     for (const TimeTick &tick : std::as_const(*m_tickCache)) {
         const int x = int(std::lround(xFor(tick.time)));
         painter.setPen(withAlpha(text, 0.08));

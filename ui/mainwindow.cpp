@@ -168,7 +168,7 @@ MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> sto
     m_feed->verticalHeader()->setDefaultSectionSize(m_feed->fontMetrics().height() + 6);
     m_feed->horizontalHeader()->setStretchLastSection(true);
     m_feed->horizontalHeader()->setSectionsMovable(true);
-    m_feed->setColumnWidth(FeedModel::Occurred, 210);
+    m_feed->setColumnWidth(FeedModel::Occurred, m_feed->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59:59.999 CEST")) + 16);
     m_feed->setColumnWidth(FeedModel::EventName, 200);
     m_feed->setColumnWidth(FeedModel::Resource, 330);
     m_feed->setColumnWidth(FeedModel::Related, 330);

@@ -208,6 +208,7 @@ MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> sto
     connect(m_newEventsButton, &QToolButton::clicked, this, &MainWindow::scrollToNewest);
     connect(m_model, &FeedModel::loaded, this, [this](qint64 rows) {
         m_matchCount->setText(tr("%L1 events match").arg(rows));
+        m_matchCount->setToolTip(tr("The filter ran over the whole cache in %1 s").arg(m_filterClock.elapsed() / 1000.0, 0, 'f', 2));
         m_newRows = 0;
         m_newEventsButton->hide();
         if (m_following)
@@ -563,6 +564,7 @@ void MainWindow::applyFilter()
     m_expression->setPalette(QApplication::palette());
     m_expressionStatus->clear();
     m_matchCount->setText(tr("counting…"));
+    m_filterClock.start();
     rebuildChips();
     m_model->setFilter(m_filter);
 }

@@ -148,6 +148,7 @@ private:
     qint64 m_receivedThisSecond = 0;
     double m_rate = 0;
     QElapsedTimer m_rateClock;
+    QElapsedTimer m_filterClock;
 };
 
 } // namespace ed::ui

@@ -439,6 +439,12 @@ void TestCli::syncAgainstServer()
              QStringLiteral("--cache"), other}, {}, false);
     QCOMPARE(r.code, 0);
     QVERIFY2(r.lastErrLine().contains(QStringLiteral("stored 5,")), qPrintable(r.lastErrLine()));
+    // --all-history: everything the server keeps, here an event 100 days old.
+    server.publish(serverEvent(900, now - qint64(100) * 86400 * 1000000));
+    const QString full = m_dir->filePath(QStringLiteral("full.sqlite"));
+    r = run({QStringLiteral("sync"), QStringLiteral("--all-history"), QStringLiteral("--cache"), full}, {}, false);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lastErrLine(), QStringLiteral("fetched 122, stored 122, duplicates 0, pages 3"));
     // Wrong credentials: exit 1, the server's answer, never the secret.
     m_env.insert(QStringLiteral("PREFECT_API_AUTH_STRING"), QStringLiteral("admin:hunter2"));
     r = run({QStringLiteral("sync")});

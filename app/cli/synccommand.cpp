@@ -79,6 +79,8 @@ int runSync(const QStringList &arguments)
     addCacheOption(parser);
     addFilterOptions(parser);
     addConnectionOptions(parser);
+    parser.addOption({QStringLiteral("all-history"),
+                      QStringLiteral("On a first sync, read everything the server keeps instead of --since's span.")});
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     auto request = filterFromOptions(parser);
@@ -114,7 +116,8 @@ int runSync(const QStringList &arguments)
     options.apiKey = connection.apiKey;
     options.authString = connection.authString;
     options.filter = request->filter;
-    options.historyMicros = now - since;
+    // The first pass covers --since (default 24 h) or, asked for, all the server keeps.
+    options.historyMicros = parser.isSet(QStringLiteral("all-history")) ? 0 : now - since;
     options.cloud = connection.isCloud();
     PollingSource source(options);
     // The watermark belongs to the server and to what is asked of it.

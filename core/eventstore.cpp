@@ -89,6 +89,7 @@ struct EventStore::Private
     QString connectionName;
     QString path;
     QString error;
+    QString scope; ///< a source name: queries see only its events; empty for all
     sqlite3 *db = nullptr;
     QHash<QString, qint64> keyIds;
     QHash<QPair<qint64, QString>, qint64> valueIds;
@@ -153,6 +154,23 @@ struct EventStore::Private
 
     // A file that claims our schema version must have our tables (a cache left by a
     // development build, or another program's file, would fail later in confusing ways).
+    // Compiles `filter` and narrows it to the scope's source, if any.
+    std::unique_ptr<sql::CompiledFilter> compile(const EventFilter &filter, sql::Purpose purpose, QString *why)
+    {
+        auto c = sql::compileFilter(db, filter, purpose, why);
+        if (!c || scope.isEmpty())
+            return c;
+        Statement q(db, "SELECT id FROM sources WHERE name = ?");
+        q.bind(1, scope);
+        if (!q.step()) {
+            c->never = true; // nothing from that source is cached yet
+            return c;
+        }
+        c->where = "(" + c->where + ") AND e.source = " + QByteArray::number(q.int64(0));
+        c->indexOnlyCount.reset();
+        return c;
+    }
+
     bool schemaMatches()
     {
         Statement probe(db, "SELECT seq, occurred, id, event, rid, received, follows, source, cached,"
@@ -575,6 +593,16 @@ void EventStore::setMemoryMapped(qint64 bytes)
     }
 }
 
+void EventStore::setScope(const QString &source)
+{
+    d->scope = source;
+}
+
+QString EventStore::scope() const
+{
+    return d->scope;
+}
+
 qint64 EventStore::totalCount()
 {
     if (!d->db)
@@ -588,7 +616,7 @@ std::optional<qint64> EventStore::count(const EventFilter &filter)
     if (!d->db)
         return std::nullopt;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
+    const auto c = d->compile(filter, sql::Purpose::All, &why);
     if (!c) {
         d->error = why;
         return std::nullopt;
@@ -612,7 +640,7 @@ std::optional<QList<StoredEvent>> EventStore::page(const EventFilter &filter, in
     if (!d->db)
         return std::nullopt;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::Page, &why);
+    const auto c = d->compile(filter, sql::Purpose::Page, &why);
     if (!c) {
         d->error = why;
         return std::nullopt;
@@ -666,7 +694,7 @@ bool EventStore::forEachJson(const EventFilter &filter, qint64 limit,
     if (!d->db)
         return false;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
+    const auto c = d->compile(filter, sql::Purpose::All, &why);
     if (!c)
         return d->fail(why);
     if (c->never || limit == 0)
@@ -696,7 +724,7 @@ std::optional<QList<RowKey>> EventStore::keys(const EventFilter &filter, qint64 
     if (!d->db)
         return std::nullopt;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
+    const auto c = d->compile(filter, sql::Purpose::All, &why);
     if (!c) {
         d->error = why;
         return std::nullopt;
@@ -812,7 +840,7 @@ std::optional<QList<CountBucket>> EventStore::countBy(Countable countable, const
     if (!d->db)
         return std::nullopt;
     QString why;
-    const auto c = sql::compileFilter(d->db, filter, sql::Purpose::All, &why);
+    const auto c = d->compile(filter, sql::Purpose::All, &why);
     if (!c) {
         d->error = why;
         return std::nullopt;
@@ -1085,6 +1113,113 @@ void EventStore::setMeta(const QString &key, const QString &value)
     q.bind(1, key).bind(2, value);
     if (!q.exec())
         d->error = q.error();
+}
+
+namespace {
+
+constexpr int kRankedValues = 256; // labelValues ranks by use only up to this many matches
+constexpr qint64 kUseCap = 1000;   // and counts each value's uses up to this
+
+// Rows of `q` (text in column `column`, ascending by it) while they start with `prefix`: in
+// BINARY order the strings with a prefix are one contiguous run, so the scan stops at its end.
+template<typename Row>
+void takePrefixed(Statement &q, int column, const QByteArray &prefix, qsizetype max, Row row)
+{
+    for (qsizetype n = 0; n < max && q.step(); ++n) {
+        if (!q.textView(column).startsWith(prefix))
+            break;
+        row();
+    }
+}
+
+} // namespace
+
+QStringList EventStore::labelKeys(const QString &prefix, int limit)
+{
+    QStringList out;
+    if (!d->db || limit <= 0)
+        return out;
+    const QByteArray p = prefix.toUtf8();
+    Statement q(d->db, "SELECT key FROM label_keys WHERE key >= ? ORDER BY key");
+    q.bindText(1, p);
+    takePrefixed(q, 0, p, limit, [&] { out.append(q.text(0)); });
+    return out;
+}
+
+QStringList EventStore::labelValues(const QString &key, const QString &prefix, int limit)
+{
+    QStringList out;
+    if (!d->db || limit <= 0)
+        return out;
+    const QByteArray p = prefix.toUtf8();
+    Statement q(d->db, "SELECT v.id, v.value FROM label_keys k JOIN label_values v ON v.key = k.id"
+                       " WHERE k.key = ? AND v.value >= ? ORDER BY v.value");
+    q.bind(1, key).bindText(2, p);
+    struct Candidate
+    {
+        qint64 id;
+        QString value;
+        qint64 uses = 0;
+    };
+    QList<Candidate> candidates;
+    const qsizetype enough = qMax<qsizetype>(limit, kRankedValues);
+    takePrefixed(q, 1, p, enough + 1, [&] { candidates.append({q.int64(0), q.text(1)}); });
+    if (candidates.size() <= kRankedValues) {
+        // Both scopes of the value (related, primary) are adjacent in the `labels` key.
+        Statement uses(d->db, "SELECT count(*) FROM (SELECT 1 FROM labels WHERE lv BETWEEN ? AND ?"
+                              " LIMIT ?)");
+        for (Candidate &c : candidates) {
+            uses.reset();
+            uses.bind(1, sql::labelKey(c.id, false)).bind(2, sql::labelKey(c.id, true)).bind(3, kUseCap);
+            c.uses = uses.step() ? uses.int64(0) : 0;
+        }
+        std::stable_sort(candidates.begin(), candidates.end(),
+                         [](const Candidate &a, const Candidate &b) { return a.uses > b.uses; });
+    }
+    for (qsizetype i = 0; i < candidates.size() && out.size() < limit; ++i)
+        out.append(candidates[i].value);
+    return out;
+}
+
+QStringList EventStore::eventNames(const QString &prefix, int limit)
+{
+    QStringList out;
+    if (!d->db || limit <= 0)
+        return out;
+    // A skip scan: one index seek per distinct name, instead of a pass over every event.
+    // INDEXED BY makes a missing index (a bulk load under way) an error, not a table scan.
+    Statement first(d->db, "SELECT event FROM events INDEXED BY events_event WHERE event >= ?"
+                           " ORDER BY event LIMIT 1");
+    Statement next(d->db, "SELECT event FROM events INDEXED BY events_event WHERE event > ?"
+                          " ORDER BY event LIMIT 1");
+    if (!first.isValid() || !next.isValid()) {
+        d->error = first.isValid() ? next.error() : first.error();
+        return out;
+    }
+    const QByteArray p = prefix.toUtf8();
+    first.bindText(1, p);
+    Statement *q = &first;
+    while (out.size() < limit && q->step() && q->textView(0).startsWith(p)) {
+        const QByteArray name = q->textView(0).toByteArray();
+        out.append(QString::fromUtf8(name));
+        next.reset();
+        next.bindText(1, name);
+        q = &next;
+    }
+    return out;
+}
+
+QStringList EventStore::relatedRoles(int limit)
+{
+    QStringList out;
+    if (!d->db || limit <= 0)
+        return out;
+    Statement q(d->db, "SELECT v.value FROM label_keys k JOIN label_values v ON v.key = k.id"
+                       " WHERE k.key = 'prefect.resource.role' ORDER BY v.value LIMIT ?");
+    q.bind(1, qint64(limit));
+    while (q.step())
+        out.append(q.text(0));
+    return out;
 }
 
 QString defaultCachePath()

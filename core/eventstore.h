@@ -118,6 +118,11 @@ public:
     /// that write a lot (imports) leave it off (the default).
     void setMemoryMapped(qint64 bytes);
 
+    /// Narrows every query (count, page, keys, forEachJson, countBy) to the events of one
+    /// source (`demo`, `file:NAME`, an API URL); empty: every source, the default.
+    void setScope(const QString &source);
+    QString scope() const;
+
     qint64 totalCount();
     /// Number of events matching; nullopt on error (see lastError()).
     std::optional<qint64> count(const EventFilter &filter);
@@ -157,6 +162,22 @@ public:
     /// Small persistent settings (watermarks and the like).
     QString meta(const QString &key);
     void setMeta(const QString &key, const QString &value);
+
+    // Completion for the filter bar: dictionary and index lookups only, each a few index seeks
+    // whatever the size of the cache, so the GUI thread may call them as the user types.
+    // Prefixes match case-sensitively, as label patterns and event names do.
+
+    /// Label keys (of any resource) that start with `prefix`, sorted; at most `limit`.
+    QStringList labelKeys(const QString &prefix, int limit);
+    /// Values of label `key` that start with `prefix`, at most `limit`. When at most 256 values
+    /// match, the most used come first (uses counted up to 1000 each, then alphabetical);
+    /// beyond that, counting would cost too much and they are alphabetical.
+    QStringList labelValues(const QString &key, const QString &prefix, int limit);
+    /// Distinct event names that start with `prefix`, sorted; at most `limit`. Empty while a
+    /// bulk load has the event index dropped.
+    QStringList eventNames(const QString &prefix, int limit);
+    /// The roles related resources have (`prefect.resource.role`), sorted; at most `limit`.
+    QStringList relatedRoles(int limit);
 
 private:
     struct Private;

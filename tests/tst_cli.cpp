@@ -378,6 +378,11 @@ void TestCli::syncDemoAndNoServer()
     QVERIFY2(m.hasMatch(), qPrintable(r.lastErrLine()));
     QCOMPARE(m.captured(1), QStringLiteral("3000")); // 10 minutes at 5 events/s
     QCOMPARE(exportIds({QStringLiteral("--limit"), QStringLiteral("5000")}).size(), 3000);
+    // --source: one source's events, as the app's feed shows them.
+    QCOMPARE(run({QStringLiteral("import"), kFixture}).code, 0);
+    QCOMPARE(exportIds({QStringLiteral("--limit"), QStringLiteral("5000")}).size(), 3027);
+    QCOMPARE(exportIds({QStringLiteral("--limit"), QStringLiteral("5000"), QStringLiteral("--source"), QStringLiteral("demo")}).size(), 3000);
+    QCOMPARE(exportIds({QStringLiteral("--source"), QStringLiteral("nowhere")}).size(), 0);
     // No server anywhere: a clear error, not a hang.
     r = run({QStringLiteral("sync")});
     QCOMPARE(r.code, 2);

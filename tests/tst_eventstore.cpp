@@ -104,6 +104,7 @@ private slots:
     void bulkLoadRestoresIndexes();
     void sharedBetweenConnections();
     void keysFetchAndMaxSeq();
+    void scopeToOneSource();
     void followers();
 
 private:
@@ -697,6 +698,41 @@ void TestEventStore::followers()
     QCOMPARE(ids(*store.followers(leader.id.toUpper().remove(u'-'), 1)), QStringList{early.id});
     QVERIFY(store.followers(late.id, 10)->isEmpty());
     QVERIFY(store.followers(QStringLiteral("not a uuid"), 10)->isEmpty());
+}
+
+void TestEventStore::scopeToOneSource()
+{
+    EventStore store;
+    QVERIFY(store.open(m_path));
+    const qint64 t = at("2026-01-01T00:00:00Z");
+    QList<Event> a, b;
+    for (int i = 0; i < 10; ++i) {
+        a += makeEvent(QStringLiteral("x.a"), t + i, QStringLiteral("r.a%1").arg(i), {{QStringLiteral("env"), QStringLiteral("prod")}});
+        b += makeEvent(QStringLiteral("x.b"), t + i, QStringLiteral("r.b%1").arg(i), {{QStringLiteral("env"), QStringLiteral("prod")}});
+    }
+    store.ingest(a, QStringLiteral("demo"));
+    store.ingest(b, QStringLiteral("http://127.0.0.1:4200/api"));
+    EventFilter prod;
+    prod.resource = ResourceFilter{};
+    prod.resource->labels = ResourceSpec{};
+    prod.resource->labels->set(QStringLiteral("env"), {QStringLiteral("prod")});
+    QCOMPARE(store.count(prod).value_or(-1), 20);
+    store.setScope(QStringLiteral("demo"));
+    // Every query path sees one source, the index-only count included.
+    QCOMPARE(store.count(prod).value_or(-1), 10);
+    QCOMPARE(store.count(EventFilter{}).value_or(-1), 10);
+    QCOMPARE(store.keys(EventFilter{})->size(), 10);
+    QCOMPARE(store.page(EventFilter{}, 100)->size(), 10);
+    qint64 exported = 0;
+    QVERIFY(store.forEachJson(EventFilter{}, -1, [&](QByteArrayView json) { exported += json.contains("x.a"); return true; }));
+    QCOMPARE(exported, 10);
+    const auto byEvent = store.countBy(Countable::Event, EventFilter{});
+    QCOMPARE(byEvent->size(), 1);
+    QCOMPARE(byEvent->first().value, QStringLiteral("x.a"));
+    store.setScope(QStringLiteral("file:never-seen"));
+    QCOMPARE(store.count(EventFilter{}).value_or(-1), 0);
+    store.setScope({});
+    QCOMPARE(store.count(EventFilter{}).value_or(-1), 20);
 }
 
 QTEST_GUILESS_MAIN(TestEventStore)

@@ -59,6 +59,7 @@ private slots:
     void invalidExpressionSaysWhy();
     void clickToFilterAddsAChip();
     void liveFeedFollowsAndStops();
+    void currentSourceOrAllSources();
     void screenshots();
 
 private:
@@ -251,6 +252,34 @@ void TestMainWindow::liveFeedFollowsAndStops()
     QCOMPARE(w->feedModel()->rowCount(), rows);
     w->setPaused(false);
     QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() > rows; }, 5000));
+}
+
+void TestMainWindow::currentSourceOrAllSources()
+{
+    std::unique_ptr<MainWindow> w(makeWindow());
+    QVERIFY(w);
+    showAllTime(w.get());
+    const int fixtureRows = w->feedModel()->rowCount();
+    QVERIFY(fixtureRows > 0);
+    DemoSource::Options demo;
+    demo.historyMicros = qint64(60) * 1000000;
+    w->setSource(std::make_unique<DemoSource>(demo), QStringLiteral("demo"), QStringLiteral("demo workspace"));
+    // The feed shows the current source: no fixture event (cached from file:fixture) is left.
+    QVERIFY(QTest::qWaitFor([&] { return !w->feedModel()->isLoading() && w->feedModel()->rowCount() > 20; }, 10000));
+    for (int r = 0; r < w->feedModel()->rowCount(); ++r) {
+        const QString id = w->feedModel()->index(r, 0).data(FeedModel::IdRole).toString();
+        QVERIFY(std::none_of(m_fixture.cbegin(), m_fixture.cend(), [&](const Event &e) { return e.id == id; }));
+    }
+    // "All sources", one click away: the fixture's events are back beside the demo's.
+    w->setAllSources(true);
+    QVERIFY(waitLoaded(w.get()));
+    int fromFixture = 0;
+    for (int r = 0; r < w->feedModel()->rowCount(); ++r) {
+        const QString id = w->feedModel()->index(r, 0).data(FeedModel::IdRole).toString();
+        fromFixture += std::any_of(m_fixture.cbegin(), m_fixture.cend(), [&](const Event &e) { return e.id == id; });
+    }
+    QCOMPARE(fromFixture, fixtureRows);
+    QVERIFY(w->feedModel()->rowCount() > fixtureRows);
 }
 
 // EVENTDECK_SCREENSHOTS=DIR writes the window with a selected event and with a resource shown,

@@ -75,6 +75,7 @@ ExportJob::Outcome ExportJob::run(const QString &path, ExportFormat format, Expo
         out.error = tr("Cannot open the cache: %1").arg(error.isEmpty() ? store.lastError() : error);
         return out;
     }
+    store.setScope(m_sourceScope);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         out.error = tr("Cannot write %1: %2").arg(path, file.errorString());

@@ -43,6 +43,8 @@ public:
     /// Events written by the last export that finished.
     qint64 written() const { return m_written; }
     bool wasCancelled() const { return m_cancelled; }
+    /// Exports only the events of one source, as the feed shows them (see EventStore::setScope).
+    void setSourceScope(const QString &source) { m_sourceScope = source; }
 
 signals:
     /// Now and then from the worker thread; `total` is known before the first event is written.
@@ -51,6 +53,7 @@ signals:
     void finished(bool ok, const QString &error);
 
 private:
+    QString m_sourceScope;
     struct Outcome
     {
         bool ok = false;

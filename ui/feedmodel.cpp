@@ -26,8 +26,8 @@ public:
         : m_path(std::move(path))
     {}
 
-    void load(quint64 generation, const ed::EventFilter &filter, qint64 afterSeq, bool fresh,
-              std::shared_ptr<std::atomic<quint64>> latest)
+    void load(quint64 generation, const ed::EventFilter &filter, const QString &scope, qint64 afterSeq,
+              bool fresh, std::shared_ptr<std::atomic<quint64>> latest)
     {
         if (!m_store) {
             m_store = std::make_unique<EventStore>();
@@ -38,6 +38,7 @@ public:
                 return;
             }
         }
+        m_store->setScope(scope);
         // Read the high-water mark first: anything stored meanwhile comes again next time and
         // is recognised as already shown.
         const qint64 seen = m_store->maxSeq();
@@ -50,10 +51,11 @@ public:
         emit keysReady(generation, fresh, *keys, seen, {});
     }
 
-    void counts(const ed::EventFilter &filter, qint64 since, qint64 until)
+    void counts(const ed::EventFilter &filter, const QString &scope, qint64 since, qint64 until)
     {
         if (!m_store)
             return;
+        m_store->setScope(scope);
         EventFilter f = filter;
         OccurredFilter o = f.occurred.value_or(OccurredFilter{});
         o.since = since;
@@ -320,8 +322,8 @@ void FeedModel::setFilter(const EventFilter &filter)
     m_refreshPending = false;
     const quint64 generation = ++m_generation;
     m_latest->store(generation); // a query still running for an older filter stops
-    QMetaObject::invokeMethod(m_loader, [loader = m_loader, generation, f = m_filter, after = m_clearedSeq, latest = m_latest] {
-        loader->load(generation, f, after, true, latest);
+    QMetaObject::invokeMethod(m_loader, [loader = m_loader, generation, f = m_filter, scope = m_scope, after = m_clearedSeq, latest = m_latest] {
+        loader->load(generation, f, scope, after, true, latest);
     }, Qt::QueuedConnection);
 }
 
@@ -333,9 +335,9 @@ void FeedModel::refreshNew()
     }
     m_refreshPending = true;
     const quint64 generation = m_generation;
-    QMetaObject::invokeMethod(m_loader, [loader = m_loader, generation, f = m_filter,
+    QMetaObject::invokeMethod(m_loader, [loader = m_loader, generation, f = m_filter, scope = m_scope,
                                          after = std::max(m_seenSeq, m_clearedSeq), latest = m_latest] {
-        loader->load(generation, f, after, false, latest);
+        loader->load(generation, f, scope, after, false, latest);
     }, Qt::QueuedConnection);
 }
 
@@ -419,8 +421,8 @@ void FeedModel::onKeys(quint64 generation, bool fresh, const QList<RowKey> &keys
 
 void FeedModel::requestHistogram(qint64 sinceMicros, qint64 untilMicros)
 {
-    QMetaObject::invokeMethod(m_loader, [loader = m_loader, f = m_filter, sinceMicros, untilMicros] {
-        loader->counts(f, sinceMicros, untilMicros);
+    QMetaObject::invokeMethod(m_loader, [loader = m_loader, f = m_filter, scope = m_scope, sinceMicros, untilMicros] {
+        loader->counts(f, scope, sinceMicros, untilMicros);
     }, Qt::QueuedConnection);
 }
 

@@ -46,6 +46,10 @@ public:
     /// Runs `filter` over the whole cache (asynchronously: `loaded` follows).
     void setFilter(const EventFilter &filter);
     const EventFilter &filter() const { return m_filter; }
+    /// Only the events of one source (see EventStore::setScope); empty for all. Applies at
+    /// the next setFilter().
+    void setScope(const QString &source) { m_scope = source; }
+    QString scope() const { return m_scope; }
     /// Adds the events stored since the last look that match the filter (asynchronously).
     void refreshNew();
     /// Hides everything cached so far from the view (the cache keeps it).
@@ -81,6 +85,7 @@ private:
 
     QString m_cachePath;
     EventFilter m_filter;
+    QString m_scope;
     QList<RowKey> m_keys;
     qint64 m_seenSeq = 0;   ///< every event up to here has been considered
     qint64 m_clearedSeq = 0;

@@ -418,6 +418,11 @@ void MainWindow::createMenus()
         m_model->clearView();
         m_matchCount->setText(tr("view cleared"));
     });
+    m_allSourcesAction = view->addAction(tr("&All sources"));
+    m_allSourcesAction->setCheckable(true);
+    m_allSourcesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_allSourcesAction->setToolTip(tr("Show the events of every source in the cache, not only the current one"));
+    connect(m_allSourcesAction, &QAction::toggled, this, &MainWindow::setAllSources);
     view->addSeparator();
     m_utcAction = view->addAction(tr("Times in &UTC"));
     m_utcAction->setCheckable(true);
@@ -432,6 +437,7 @@ void MainWindow::createMenus()
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(tr("Connect…"), this, &MainWindow::openConnectionDialog);
     bar->addAction(m_pauseAction);
+    bar->addAction(m_allSourcesAction);
     bar->addAction(tr("Newest"), this, &MainWindow::scrollToNewest);
     bar->addAction(tr("Export…"), this, &MainWindow::exportEvents);
 }
@@ -560,6 +566,7 @@ void MainWindow::applyFilter()
         return;
     }
     m_filter = *filter;
+    m_model->setScope(m_allSourcesAction->isChecked() ? QString() : m_sourceName);
     m_expression->setText(formatFilterExpression(m_terms));
     m_expression->setPalette(QApplication::palette());
     m_expressionStatus->clear();
@@ -567,6 +574,14 @@ void MainWindow::applyFilter()
     m_filterClock.start();
     rebuildChips();
     m_model->setFilter(m_filter);
+}
+
+void MainWindow::setAllSources(bool all)
+{
+    if (m_allSourcesAction->isChecked() != all)
+        m_allSourcesAction->setChecked(all); // toggled() calls back here
+    else
+        applyFilter();
 }
 
 void MainWindow::rebuildChips()
@@ -732,6 +747,8 @@ void MainWindow::setSource(std::unique_ptr<EventSource> source, const QString &n
     m_sourceName = name;
     m_sourceDescription = description;
     setWindowTitle(tr("Eventdeck — %1").arg(description));
+    if (m_model->scope() != (m_allSourcesAction->isChecked() ? QString() : name))
+        applyFilter();
     connect(m_source.get(), &EventSource::eventsReceived, this, [this](const QList<Event> &events) {
         m_receivedThisSecond += events.size();
         if (m_writer)
@@ -825,6 +842,7 @@ void MainWindow::connectTo(const LaunchOptions &options)
         m_sourceName = name;
         m_sourceDescription = path;
         setWindowTitle(tr("Eventdeck — %1").arg(path));
+        applyFilter();
         m_stateLabel->setText(tr("reading %1…").arg(path));
         auto *thread = QThread::create([this, path, name] {
             QFile file(path);
@@ -906,6 +924,7 @@ void MainWindow::exportEvents()
 {
     const QList<qint64> selected = m_model->seqs(m_feed->selectionModel()->selectedRows());
     ExportDialog dialog(m_cachePath, m_filter, selected, this);
+    dialog.job()->setSourceScope(m_model->scope());
     dialog.exec();
 }
 

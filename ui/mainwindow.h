@@ -74,6 +74,8 @@ public:
     bool isFollowing() const { return m_following; }
     bool isPaused() const { return m_paused; }
     qint64 pendingNewRows() const { return m_newRows; }
+    /// Shows every source's events instead of the current source's.
+    void setAllSources(bool all);
     /// Freezes the view (the cache keeps filling); resuming shows what came meanwhile.
     void setPaused(bool paused);
 
@@ -138,6 +140,7 @@ private:
     QAction *m_pauseAction = nullptr;
     QAction *m_utcAction = nullptr;
     QAction *m_darkAction = nullptr;
+    QAction *m_allSourcesAction = nullptr;
     QTimer *m_refreshTimer = nullptr;
     QTimer *m_liveTimer = nullptr;
 

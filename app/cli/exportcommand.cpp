@@ -23,6 +23,8 @@ int runExport(const QStringList &arguments)
     addFilterOptions(parser);
     parser.addOption({QStringLiteral("format"), QStringLiteral("json (one array, default) or ndjson."),
                       QStringLiteral("FORMAT"), QStringLiteral("json")});
+    parser.addOption({QStringLiteral("source"), QStringLiteral("Only events cached from this source: demo, file:NAME, or a server's API URL (as the app's feed shows one source)."),
+                      QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Output file, or - for stdout (default)."),
                       QStringLiteral("FILE"), QStringLiteral("-")});
     if (const int code = parseOrExit(parser, arguments); code >= 0)
@@ -46,6 +48,7 @@ int runExport(const QStringList &arguments)
     EventStore store;
     if (!openStore(store, parser))
         return Failure;
+    store.setScope(parser.value(QStringLiteral("source")));
     store.setMemoryMapped(qint64(1) << 30);
 
     const QString outName = parser.value(QStringLiteral("out"));

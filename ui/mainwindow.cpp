@@ -40,7 +40,9 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QProcessEnvironment>
+#include <QStyledItemDelegate>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
@@ -120,6 +122,47 @@ QPalette darkPalette()
     return p;
 }
 
+// The event column: the humanised name, then the raw one, muted ("Flow run Completed
+// prefect.flow-run.Completed"), so both read at a glance and the raw one can be searched by eye.
+class EventNameDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QString human = opt.text;
+        const QString raw = index.data(FeedModel::RawEventRole).toString();
+        opt.text.clear();
+        const QWidget *widget = opt.widget;
+        QStyle *style = widget ? widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+        const QRect r = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget).adjusted(2, 0, -2, 0);
+        const bool selected = opt.state & QStyle::State_Selected;
+        painter->save();
+        const QColor main = selected ? opt.palette.color(QPalette::HighlightedText)
+                                     : index.data(Qt::ForegroundRole).value<QColor>().isValid()
+                                         ? index.data(Qt::ForegroundRole).value<QColor>()
+                                         : opt.palette.color(QPalette::Text);
+        painter->setPen(main);
+        const QFontMetrics fm(opt.font);
+        const QString shown = fm.elidedText(human, Qt::ElideRight, r.width());
+        painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, shown);
+        const int used = fm.horizontalAdvance(shown) + fm.horizontalAdvance(QStringLiteral("  "));
+        if (used < r.width() && raw != human) {
+            QColor muted = selected ? opt.palette.color(QPalette::HighlightedText) : opt.palette.color(QPalette::PlaceholderText);
+            if (selected)
+                muted.setAlphaF(0.75f);
+            painter->setPen(muted);
+            const QRect rest = r.adjusted(used, 0, 0, 0);
+            painter->drawText(rest, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(raw, Qt::ElideRight, rest.width()));
+        }
+        painter->restore();
+    }
+};
+
 } // namespace
 
 MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> store,
@@ -169,11 +212,12 @@ MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> sto
     m_feed->horizontalHeader()->setStretchLastSection(true);
     m_feed->horizontalHeader()->setSectionsMovable(true);
     m_feed->setColumnWidth(FeedModel::Occurred, m_feed->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59:59.999 CEST")) + 16);
-    m_feed->setColumnWidth(FeedModel::EventName, 200);
+    m_feed->setColumnWidth(FeedModel::EventName, 380);
     m_feed->setColumnWidth(FeedModel::Resource, 330);
     m_feed->setColumnWidth(FeedModel::Related, 330);
     m_feed->setContextMenuPolicy(Qt::CustomContextMenu);
     m_feed->setIconSize(QSize(16, 16));
+    m_feed->setItemDelegateForColumn(FeedModel::EventName, new EventNameDelegate(m_feed));
 
     m_details = new QTabWidget(splitter);
     m_eventPane = new EventPane(m_details);
@@ -542,7 +586,7 @@ void MainWindow::onRangePreset(int index)
         applyFilter();
         return;
     }
-    // A preset replaces the time terms.
+    // A preset replaces the time terms (the expression's since/until).
     QList<FilterTerm> kept;
     for (const FilterTerm &t : std::as_const(m_terms)) {
         if (t.key != u"since" && t.key != u"until")
@@ -556,6 +600,11 @@ void MainWindow::applyFilter()
 {
     QList<FilterTerm> effective = m_terms;
     const bool hasTime = std::any_of(m_terms.cbegin(), m_terms.cend(), [](const FilterTerm &t) { return t.key == u"since" || t.key == u"until"; });
+    if (hasTime && m_range->currentIndex() != kCustomPreset) {
+        // The expression's own bounds rule; the combo says so.
+        QSignalBlocker block(m_range);
+        m_range->setCurrentIndex(kCustomPreset);
+    }
     const int preset = m_range->currentIndex();
     if (!hasTime && preset >= 0 && preset < kCustomPreset && kPresets[preset].since && *kPresets[preset].since)
         effective.prepend({QStringLiteral("since"), QString::fromLatin1(kPresets[preset].since)});

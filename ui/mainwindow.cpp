@@ -13,6 +13,8 @@
 #include "ui/eventpane.h"
 #include "ui/exportdialog.h"
 #include "ui/feedmodel.h"
+#include "ui/filtercompleter.h"
+#include "ui/eventnametree.h"
 #include "ui/histogramwidget.h"
 #include "ui/resourcepane.h"
 
@@ -22,11 +24,11 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QCompleter>
 #include <QDateTimeEdit>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -314,6 +316,18 @@ MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> sto
     connect(m_eventPane, &EventPane::resourceRequested, this, showResource);
     connect(m_resourcePane, &ResourcePane::resourceRequested, this, showResource);
 
+    // The event-name tree, docked on the left: counts per name and prefix for the filter
+    // without its event conditions; activating a node filters the feed.
+    auto *namesDock = new QDockWidget(tr("Event names"), this);
+    namesDock->setObjectName(QStringLiteral("eventNamesDock"));
+    m_eventNames = new EventNameTree(namesDock);
+    m_eventNames->setStore(m_store.get());
+    namesDock->setWidget(m_eventNames);
+    addDockWidget(Qt::LeftDockWidgetArea, namesDock);
+    connect(m_eventNames, &EventNameTree::termRequested, this, &MainWindow::addTerm);
+    // Completion of term keys, label keys and values, event names and roles from the cache.
+    new FilterCompleter(m_expression, m_store.get(), this);
+
     createMenus();
     restoreWindowState();
 
@@ -379,9 +393,6 @@ void MainWindow::buildFilterBar(QWidget *parent, QVBoxLayout *layout)
                                 "<tr><td><tt>any-label:KEY=PATTERN</tt>, <tt>any-resource:ID</tt></td><td>primary or related</td></tr>"
                                 "<tr><td><tt>since:-1h until:2026-01-01T00:00:00</tt></td><td>time bounds</td></tr>"
                                 "<tr><td><tt>id:UUID</tt>, words, <tt>\"a phrase\"</tt>, <tt>-word</tt></td><td>event id, text search</td></tr></table>"));
-    auto *completer = new QCompleter(filterTermKeys(), m_expression);
-    completer->setCaseSensitivity(Qt::CaseInsensitive);
-    Q_UNUSED(completer)
     row->addWidget(m_expression, 1);
 
     m_savedFilters = new QToolButton(parent);
@@ -462,6 +473,8 @@ void MainWindow::createMenus()
         m_model->clearView();
         m_matchCount->setText(tr("view cleared"));
     });
+    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("eventNamesDock")))
+        view->addAction(dock->toggleViewAction());
     m_allSourcesAction = view->addAction(tr("&All sources"));
     m_allSourcesAction->setCheckable(true);
     m_allSourcesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
@@ -491,7 +504,10 @@ void MainWindow::restoreWindowState()
     QSettings settings;
     if (!restoreGeometry(settings.value(geometryKey).toByteArray()))
         resize(1400, 860);
-    restoreState(settings.value(stateKey).toByteArray());
+    if (!restoreState(settings.value(stateKey).toByteArray())) {
+        if (auto *dock = findChild<QDockWidget *>(QStringLiteral("eventNamesDock")))
+            resizeDocks({dock}, {320}, Qt::Horizontal);
+    }
     if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
         splitter->restoreState(settings.value(splitterKey).toByteArray());
     m_feed->horizontalHeader()->restoreState(settings.value(headerKey).toByteArray());
@@ -623,6 +639,13 @@ void MainWindow::applyFilter()
     m_filterClock.start();
     rebuildChips();
     m_model->setFilter(m_filter);
+    m_eventNames->setFilter(m_filter);
+    QList<FilterTerm> eventTerms;
+    for (const FilterTerm &t : std::as_const(m_terms)) {
+        if (t.key == u"event")
+            eventTerms += t;
+    }
+    m_eventNames->setActiveTerms(eventTerms);
 }
 
 void MainWindow::setAllSources(bool all)
@@ -751,6 +774,11 @@ void MainWindow::onRowsArrived(int count)
     if (!histogramClock.isValid() || histogramClock.elapsed() > 2000) {
         histogramClock.restart();
         requestHistogram();
+    }
+    static QElapsedTimer namesClock;
+    if (!namesClock.isValid() || namesClock.elapsed() > 5000) {
+        namesClock.restart();
+        m_eventNames->refresh();
     }
 }
 

@@ -28,6 +28,7 @@ class EventStore;
 
 namespace ed::ui {
 
+class EventNameTree;
 class EventPane;
 class FeedModel;
 class HistogramWidget;
@@ -117,6 +118,7 @@ private:
     FeedModel *m_model = nullptr;
     QTableView *m_feed = nullptr;
     HistogramWidget *m_histogram = nullptr;
+    EventNameTree *m_eventNames = nullptr;
     QTabWidget *m_details = nullptr;
     EventPane *m_eventPane = nullptr;
     ResourcePane *m_resourcePane = nullptr;

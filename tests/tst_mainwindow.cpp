@@ -7,6 +7,8 @@
 #include "core/importer.h"
 #include "ui/feedmodel.h"
 #include "ui/mainwindow.h"
+#include "core/timeutil.h"
+#include "tests/testserver/prefecttestserver.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -60,6 +62,8 @@ private slots:
     void clickToFilterAddsAChip();
     void liveFeedFollowsAndStops();
     void currentSourceOrAllSources();
+    void startUpPicksTheConnection();
+    void opensAFile();
     void screenshots();
 
 private:
@@ -280,6 +284,74 @@ void TestMainWindow::currentSourceOrAllSources()
     }
     QCOMPARE(fromFixture, fixtureRows);
     QVERIFY(w->feedModel()->rowCount() > fixtureRows);
+}
+
+void TestMainWindow::startUpPicksTheConnection()
+{
+    ed::testing::PrefectTestServer server;
+    QVERIFY(server.listen());
+    qunsetenv("PREFECT_PROFILES_PATH");
+    qputenv("PREFECT_PROFILES_PATH", QFile::encodeName(m_dir->filePath(QStringLiteral("no-profiles.toml"))));
+    auto liveEvent = [&](int i) {
+        Event e;
+        e.occurred = timeutil::nowMicros();
+        e.event = QStringLiteral("test.startup");
+        e.resource.set(QStringLiteral("prefect.resource.id"), QStringLiteral("r.%1").arg(i));
+        e.id = QStringLiteral("00000000-0000-4000-8000-%1").arg(i, 12, 10, QLatin1Char('0'));
+        return e;
+    };
+    auto sourceLabel = [](MainWindow *w) { return w->findChild<QLabel *>(QStringLiteral("sourceState"))->text(); };
+    {
+        // First launch with PREFECT_API_URL set: that server, live.
+        qputenv("PREFECT_API_URL", server.apiUrl().toUtf8());
+        std::unique_ptr<MainWindow> w(makeWindow());
+        w->connectTo(LaunchOptions{});
+        QVERIFY(QTest::qWaitFor([&] { return server.liveSubscribers() == 1; }, 10000));
+        QVERIFY2(sourceLabel(w.get()).contains(server.apiUrl()), qPrintable(sourceLabel(w.get())));
+        server.publish(liveEvent(1));
+        QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() == 1; }, 10000));
+        QCOMPARE(w->feedModel()->index(0, 0).data(FeedModel::IdRole).toString(), liveEvent(1).id);
+    }
+    QVERIFY(QTest::qWaitFor([&] { return server.liveSubscribers() == 0; }, 5000));
+    {
+        // Next launch, without the variable: the last connection again.
+        qunsetenv("PREFECT_API_URL");
+        std::unique_ptr<MainWindow> w(makeWindow());
+        w->connectTo(LaunchOptions{});
+        QVERIFY(QTest::qWaitFor([&] { return server.liveSubscribers() == 1; }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() == 1; }, 10000));
+    }
+    {
+        // Nothing remembered, nothing configured: the demo workspace.
+        QSettings().clear();
+        std::unique_ptr<MainWindow> w(makeWindow());
+        w->connectTo(LaunchOptions{});
+        QVERIFY(sourceLabel(w.get()).startsWith(QStringLiteral("demo workspace")));
+        QVERIFY(QTest::qWaitFor([&] { return w->feedModel()->rowCount() > 0; }, 10000));
+    }
+    qunsetenv("PREFECT_PROFILES_PATH");
+}
+
+void TestMainWindow::opensAFile()
+{
+    const QString path = m_dir->filePath(QStringLiteral("run.ndjson"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 5; ++i)
+        file.write(R"({"occurred":"2026-03-01T00:00:0)" + QByteArray::number(i) + R"(Z","event":"file.event","resource":{"prefect.resource.id":"f.)"
+                   + QByteArray::number(i) + R"("},"id":"10000000-0000-4000-8000-00000000000)" + QByteArray::number(i) + "\"}\n");
+    file.write("{not json}\n");
+    file.close();
+    std::unique_ptr<MainWindow> w(makeWindow());
+    showAllTime(w.get());
+    LaunchOptions open;
+    open.kind = LaunchOptions::Kind::File;
+    open.file = path;
+    w->connectTo(open);
+    // Read on a worker thread into the cache; the feed shows that file's events only.
+    QVERIFY(QTest::qWaitFor([&] { return !w->feedModel()->isLoading() && w->feedModel()->rowCount() == 5; }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return w->findChild<QLabel *>(QStringLiteral("sourceState"))->text().contains(QStringLiteral("1 rejected")); }, 5000));
+    QCOMPARE(w->feedModel()->index(0, FeedModel::EventName).data(FeedModel::RawEventRole).toString(), QStringLiteral("file.event"));
 }
 
 // EVENTDECK_SCREENSHOTS=DIR writes the window with a selected event and with a resource shown,

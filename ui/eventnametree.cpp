@@ -27,7 +27,7 @@ class EventNameCounter final : public QObject
     Q_OBJECT
 
 public:
-    void count(quint64 generation, const QString &path, const ed::EventFilter &filter,
+    void count(quint64 generation, const QString &path, const QString &scope, const ed::EventFilter &filter,
                const std::shared_ptr<std::atomic<quint64>> &latest)
     {
         if (latest->load() != generation)
@@ -41,6 +41,7 @@ public:
                 return;
             }
         }
+        m_store->setScope(scope);
         const auto counts = m_store->countBy(Countable::Event, filter);
         if (latest->load() != generation)
             return;
@@ -335,8 +336,8 @@ void EventNameTree::startCount()
     updateStatus();
     QMetaObject::invokeMethod(
         m_counter,
-        [counter = m_counter, generation, path, filter = m_filter, latest = m_latest] {
-            counter->count(generation, path, filter, latest);
+        [counter = m_counter, generation, path, scope = m_scope, filter = m_filter, latest = m_latest] {
+            counter->count(generation, path, scope, filter, latest);
         },
         Qt::QueuedConnection);
 }

@@ -52,6 +52,9 @@ public:
     /// Recounts with the same filter, e.g. after new events were stored.
     void refresh();
     /// The bar's `event:`/`-event:` terms (others are ignored), to mark what they show or hide.
+    /// Counts only one source's events (see EventStore::setScope), as the feed shows them;
+    /// applies at the next count.
+    void setScope(const QString &source) { m_scope = source; }
     void setActiveTerms(const QList<ed::FilterTerm> &eventTerms);
 
     EventNameModel *model() const { return m_model; }
@@ -99,6 +102,7 @@ private:
     std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);
     QThread m_thread;
     EventNameCounter *m_counter = nullptr;
+    QString m_scope;
 };
 
 } // namespace ed::ui

@@ -639,6 +639,7 @@ void MainWindow::applyFilter()
     m_filterClock.start();
     rebuildChips();
     m_model->setFilter(m_filter);
+    m_eventNames->setScope(m_model->scope());
     m_eventNames->setFilter(m_filter);
     QList<FilterTerm> eventTerms;
     for (const FilterTerm &t : std::as_const(m_terms)) {

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
@@ -64,6 +65,7 @@ private slots:
     void currentSourceOrAllSources();
     void startUpPicksTheConnection();
     void opensAFile();
+    void savedFiltersPersist();
     void screenshots();
 
 private:
@@ -352,6 +354,35 @@ void TestMainWindow::opensAFile()
     QVERIFY(QTest::qWaitFor([&] { return !w->feedModel()->isLoading() && w->feedModel()->rowCount() == 5; }, 10000));
     QVERIFY(QTest::qWaitFor([&] { return w->findChild<QLabel *>(QStringLiteral("sourceState"))->text().contains(QStringLiteral("1 rejected")); }, 5000));
     QCOMPARE(w->feedModel()->index(0, FeedModel::EventName).data(FeedModel::RawEventRole).toString(), QStringLiteral("file.event"));
+}
+
+void TestMainWindow::savedFiltersPersist()
+{
+    const QString expression = QStringLiteral(R"(event:prefect.flow-run.* label:prefect.resource.name="my flow")");
+    {
+        std::unique_ptr<MainWindow> w(makeWindow());
+        w->applyExpression(expression);
+        w->saveFilter(QStringLiteral("flow runs"));
+        w->applyExpression(QStringLiteral("event:other"));
+    }
+    QCOMPARE(MainWindow::savedFilters().value(QStringLiteral("flow runs")), expression);
+    // A new window lists it in the Saved menu, and choosing it restores the terms.
+    std::unique_ptr<MainWindow> w(makeWindow());
+    QAction *entry = nullptr;
+    for (QToolButton *b : w->findChildren<QToolButton *>()) {
+        if (b->text() == QStringLiteral("Saved") && b->menu()) {
+            for (QAction *a : b->menu()->actions()) // top level: not the Delete submenu's
+                if (a->text() == QStringLiteral("flow runs"))
+                    entry = a;
+        }
+    }
+    QVERIFY(entry);
+    entry->trigger();
+    QCOMPARE(formatFilterExpression(w->terms()), expression);
+    // The bar itself is remembered too.
+    w->close();
+    std::unique_ptr<MainWindow> again(makeWindow());
+    QCOMPARE(formatFilterExpression(again->terms()), expression);
 }
 
 // EVENTDECK_SCREENSHOTS=DIR writes the window with a selected event and with a resource shown,

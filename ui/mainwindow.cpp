@@ -682,13 +682,26 @@ void MainWindow::saveCurrentFilter()
 {
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("Save filter"), tr("Name:"), QLineEdit::Normal, {}, &ok);
-    if (!ok || name.trimmed().isEmpty())
-        return;
+    if (ok && !name.trimmed().isEmpty())
+        saveFilter(name.trimmed());
+}
+
+void MainWindow::saveFilter(const QString &name)
+{
     QSettings settings;
     QVariantMap saved = settings.value(savedKey).toMap();
-    saved.insert(name.trimmed(), formatFilterExpression(m_terms));
+    saved.insert(name, formatFilterExpression(m_terms));
     settings.setValue(savedKey, saved);
     rebuildSavedFiltersMenu();
+}
+
+QMap<QString, QString> MainWindow::savedFilters()
+{
+    QMap<QString, QString> out;
+    const QVariantMap saved = QSettings().value(savedKey).toMap();
+    for (auto it = saved.cbegin(); it != saved.cend(); ++it)
+        out.insert(it.key(), it.value().toString());
+    return out;
 }
 
 void MainWindow::rebuildSavedFiltersMenu()

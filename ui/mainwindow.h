@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QMap>
 #include <QString>
 
 #include <memory>
@@ -75,6 +76,9 @@ public:
     bool isFollowing() const { return m_following; }
     bool isPaused() const { return m_paused; }
     qint64 pendingNewRows() const { return m_newRows; }
+    /// Saves the bar's terms under `name` (Edit › Save filter; the Saved menu lists them).
+    void saveFilter(const QString &name);
+    static QMap<QString, QString> savedFilters();
     /// Shows every source's events instead of the current source's.
     void setAllSources(bool all);
     /// Freezes the view (the cache keeps filling); resuming shows what came meanwhile.

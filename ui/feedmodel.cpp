@@ -376,39 +376,46 @@ void FeedModel::onKeys(quint64 generation, bool fresh, const QList<RowKey> &keys
         m_rows.clear();
         endResetModel();
         m_seenSeq = seen;
+        // Rows stored while the query ran are shown already; the next refresh returns them again.
+        m_shownAfterSeen.clear();
+        for (const RowKey &k : keys) {
+            if (k.seq > seen)
+                m_shownAfterSeen.insert(k.seq);
+        }
         m_loading = false;
         emit loaded(m_keys.size());
         return;
     }
     m_refreshPending = false;
     m_seenSeq = std::max(m_seenSeq, seen);
+    // Drop what is shown already (stored while the previous query ran), then remember what this
+    // answer shows beyond its own high-water mark for the next one.
+    QList<RowKey> unseen;
+    unseen.reserve(keys.size());
+    QSet<qint64> shown;
+    for (const RowKey &k : keys) {
+        if (!m_shownAfterSeen.contains(k.seq))
+            unseen.append(k);
+        if (k.seq > seen)
+            shown.insert(k.seq);
+    }
+    m_shownAfterSeen = std::move(shown);
+    const QList<RowKey> &keysToAdd = unseen;
     auto less = [](const RowKey &a, const RowKey &b) { return a.occurred < b.occurred; };
     int inserted = 0;
     qsizetype i = 0;
-    while (i < keys.size()) {
-        const RowKey &k = keys[i];
+    while (i < keysToAdd.size()) {
+        const RowKey &k = keysToAdd[i];
         auto pos = std::upper_bound(m_keys.begin(), m_keys.end(), k, less);
-        // Already shown (stored while the last query ran)?
-        bool known = false;
-        for (auto it = pos; it != m_keys.begin() && (it - 1)->occurred == k.occurred; --it) {
-            if ((it - 1)->seq == k.seq) {
-                known = true;
-                break;
-            }
-        }
-        if (known) {
-            ++i;
-            continue;
-        }
         // A run of keys that all land at this position.
         const int at = int(pos - m_keys.begin());
         qsizetype end = i + 1;
-        while (end < keys.size() && (at == m_keys.size() || keys[end].occurred < m_keys[at].occurred)
-               && keys[end].occurred >= keys[end - 1].occurred)
+        while (end < keysToAdd.size() && (at == m_keys.size() || keysToAdd[end].occurred < m_keys[at].occurred)
+               && keysToAdd[end].occurred >= keysToAdd[end - 1].occurred)
             ++end;
         beginInsertRows({}, at, at + int(end - i) - 1);
         m_keys.insert(at, end - i, RowKey{});
-        std::copy(keys.begin() + i, keys.begin() + end, m_keys.begin() + at);
+        std::copy(keysToAdd.begin() + i, keysToAdd.begin() + end, m_keys.begin() + at);
         endInsertRows();
         inserted += int(end - i);
         i = end;

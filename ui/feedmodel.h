@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QCache>
 #include <QIcon>
+#include <QSet>
 #include <QThread>
 
 #include <atomic>
@@ -88,6 +89,7 @@ private:
     QString m_scope;
     QList<RowKey> m_keys;
     qint64 m_seenSeq = 0;   ///< every event up to here has been considered
+    QSet<qint64> m_shownAfterSeen; ///< rows shown whose seq is above m_seenSeq
     qint64 m_clearedSeq = 0;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);

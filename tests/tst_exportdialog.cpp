@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSemaphore>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStyle>
 #include <QStyleFactory>
@@ -185,6 +186,20 @@ void TestExportDialog::matchingIsTheCliOutput()
     QString error;
     QVERIFY2(runJob(job, path, format, ExportScope::Matching, &error), qPrintable(error));
     QCOMPARE(readAll(path), *expected);
+    // And byte for byte what the `eventdeck export` binary writes for the same filter.
+    const QString filterPath = m_dir.filePath(QStringLiteral("filter.json"));
+    QFile filterFile(filterPath);
+    QVERIFY(filterFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    filterFile.write(filter.toJson());
+    filterFile.close();
+    QProcess cli;
+    cli.start(QStringLiteral(EVENTDECK_BINARY),
+              {QStringLiteral("export"), QStringLiteral("--cache"), m_cache, QStringLiteral("--filter-json"), filterPath,
+               QStringLiteral("--limit"), QStringLiteral("100000000"), QStringLiteral("--format"),
+               format == ExportFormat::Json ? QStringLiteral("json") : QStringLiteral("ndjson")});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 0);
+    QCOMPARE(cli.readAllStandardOutput(), readAll(path));
     // The progress reports a total first and ends on it.
     QVERIFY(progress.size() >= 2);
     const qint64 total = progress.constFirst().at(1).toLongLong();

@@ -76,6 +76,7 @@ private slots:
     void tailAgainstServer();
     void tailDemoText();
     void tailAuthFailure();
+    void triggerValidate();
 
 private:
     Run run(const QStringList &args, const QByteArray &stdinData = {}, bool withCache = true);
@@ -166,6 +167,7 @@ void TestCli::helpOfEveryCommand_data()
     QTest::addRow("export") << QStringLiteral("export");
     QTest::addRow("sync") << QStringLiteral("sync");
     QTest::addRow("tail") << QStringLiteral("tail");
+    QTest::addRow("trigger") << QStringLiteral("trigger");
 }
 
 void TestCli::helpOfEveryCommand()
@@ -173,7 +175,8 @@ void TestCli::helpOfEveryCommand()
     QFETCH(QString, command);
     const Run r = run({command, QStringLiteral("--help")}, {}, false);
     QCOMPARE(r.code, 0);
-    QVERIFY(r.out.contains("--cache"));
+    // Every command that reads the cache says how to point it elsewhere.
+    QVERIFY(r.out.contains(command == u"trigger" ? "validate TRIGGER.json" : "--cache"));
 }
 
 void TestCli::importFixtures()
@@ -530,6 +533,31 @@ void TestCli::tailAuthFailure()
     QVERIFY2(r.err.contains("1008") && r.err.contains("Invalid token"), r.err.constData());
     QVERIFY(!r.err.contains("hunter2"));
     QCOMPARE(server.wsConnections, 1);
+}
+
+void TestCli::triggerValidate()
+{
+    // A whole automation body, as a real Prefect server took it (transcript 30).
+    QFile transcript(QStringLiteral(EVENTDECK_FIXTURES "/prefect-transcripts/30_post_automation.json"));
+    QVERIFY(transcript.open(QIODevice::ReadOnly));
+    const QJsonObject body = QJsonDocument::fromJson(transcript.readAll()).object().value(QStringLiteral("request")).toObject().value(QStringLiteral("json")).toObject();
+    QVERIFY(body.contains(QStringLiteral("trigger")));
+    const QString automation = write(QStringLiteral("automation.json"), QJsonDocument(body).toJson());
+    Run r = run({QStringLiteral("trigger"), QStringLiteral("validate"), automation}, {}, false);
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY2(r.out.startsWith("valid: When "), r.out.constData());
+    // A bare trigger, from standard input.
+    r = run({QStringLiteral("trigger"), QStringLiteral("validate"), QStringLiteral("-")},
+            R"({"type":"event","posture":"Reactive","expect":["prefect.flow-run.Failed"],"for_each":["prefect.resource.id"],"threshold":3,"within":600})", false);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(QString::fromUtf8(r.out).trimmed(), QStringLiteral("valid: When 3 prefect.flow-run.Failed events happen for the same flow run within 10 minutes"));
+    // The server's rule: a proactive trigger needs within >= 10 s; the error names the field.
+    const QString bad = write(QStringLiteral("bad.json"), R"({"type":"compound","require":"any","within":null,"triggers":[{"type":"event","posture":"Proactive","expect":["x"],"threshold":1,"within":5}]})");
+    r = run({QStringLiteral("trigger"), QStringLiteral("validate"), bad}, {}, false);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("trigger.triggers[0].within"), r.err.constData());
+    r = run({QStringLiteral("trigger"), QStringLiteral("validate")}, {}, false);
+    QCOMPARE(r.code, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -18,6 +18,7 @@ const QList<Command> &commands()
         {"export", "Write cached events matching a filter as JSON or NDJSON", runExport},
         {"sync", "Pull events from a Prefect server over REST (or simulated history) into the cache", runSync},
         {"tail", "Stream events as they happen (websocket, or the demo workspace) to stdout", runTail},
+        {"trigger", "Check Prefect automation triggers (validate)", runTrigger},
     };
     return list;
 }

@@ -31,6 +31,7 @@ int runImport(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runSync(const QStringList &arguments);
 int runTail(const QStringList &arguments);
+int runTrigger(const QStringList &arguments);
 
 // Helpers shared by the commands.
 QTextStream &out();

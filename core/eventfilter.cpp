@@ -98,16 +98,7 @@ public:
             } else {
                 return fail(p, QStringLiteral("must be a string or a list of strings"));
             }
-            // A repeated key replaces the earlier one, as in a Python dict.
-            bool replaced = false;
-            for (auto &existing : spec.entries) {
-                if (existing.key == e.key) {
-                    existing = e;
-                    replaced = true;
-                }
-            }
-            if (!replaced)
-                spec.entries.append(e);
+            spec.set(e);
         }
         out = spec;
         return true;
@@ -301,14 +292,18 @@ const ResourceSpec::Entry *ResourceSpec::find(QStringView key) const
 
 void ResourceSpec::set(const QString &key, const QStringList &patterns)
 {
+    set(Entry{key, patterns, false});
+}
+
+void ResourceSpec::set(const Entry &entry)
+{
     for (Entry &e : entries) {
-        if (e.key == key) {
-            e.patterns = patterns;
-            e.single = false;
+        if (e.key == entry.key) {
+            e = entry;
             return;
         }
     }
-    entries.append({key, patterns, false});
+    entries.append(entry);
 }
 
 bool ResourceSpec::matches(const Resource &resource) const

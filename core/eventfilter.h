@@ -29,6 +29,9 @@ struct ResourceSpec
     bool matches(const Resource &resource) const;
     const Entry *find(QStringView key) const;
     void set(const QString &key, const QStringList &patterns);
+    /// Adds `entry`, or replaces the entry of its key in place (a repeated key in JSON replaces
+    /// the earlier one, as in a Python dict).
+    void set(const Entry &entry);
     bool operator==(const ResourceSpec &) const = default;
 };
 

@@ -651,7 +651,7 @@ std::optional<QList<StoredEvent>> EventStore::page(const EventFilter &filter, in
     const bool asc = filter.order == EventFilter::Order::Asc;
     // Only keys go through the ORDER BY: bodies are fetched for the rows of the page alone,
     // not for every candidate SQLite sorts.
-    QByteArray sqlText = d->selectFiltered(filter, *c, "e.seq, e.source");
+    QByteArray sqlText = d->selectFiltered(filter, *c, "e.seq");
     QList<QVariant> binds = c->binds;
     if (after) {
         sqlText += asc ? " AND (e.occurred, e.id) > (?, ?)" : " AND (e.occurred, e.id) < (?, ?)";
@@ -661,31 +661,14 @@ std::optional<QList<StoredEvent>> EventStore::page(const EventFilter &filter, in
     sqlText += d->orderBy(filter.order) + " LIMIT " + QByteArray::number(qMax(0, limit));
     Statement q(d->db, sqlText);
     sql::bindAll(q, binds);
-    QList<QPair<qint64, qint64>> rows;
+    QList<qint64> seqs;
     while (q.step())
-        rows.append({q.int64(0), q.int64(1)});
+        seqs.append(q.int64(0));
     if (!q.error().isEmpty()) {
         d->error = q.error();
         return std::nullopt;
     }
-    Statement body(d->db, "SELECT body FROM bodies WHERE seq = ?");
-    Statement source(d->db, "SELECT name FROM sources WHERE id = ?");
-    for (const auto &[seq, sourceId] : rows) {
-        body.reset();
-        body.bind(1, seq);
-        StoredEvent se;
-        if (!body.step() || !d->decode(body.blob(0), se)) {
-            if (d->error.isEmpty())
-                d->error = QStringLiteral("event %1 has no stored body").arg(seq);
-            return std::nullopt;
-        }
-        source.reset();
-        source.bind(1, sourceId);
-        if (source.step())
-            se.source = source.text(0);
-        out.append(std::move(se));
-    }
-    return out;
+    return fetch(seqs);
 }
 
 bool EventStore::forEachJson(const EventFilter &filter, qint64 limit,

@@ -110,15 +110,7 @@ public:
             } else {
                 return fail(p, QStringLiteral("Input should be a string or a list of strings"));
             }
-            bool replaced = false;
-            for (auto &existing : out.entries) {
-                if (existing.key == e.key) {
-                    existing = e;
-                    replaced = true;
-                }
-            }
-            if (!replaced)
-                out.entries.append(e);
+            out.set(e);
         }
         return true;
     }

@@ -77,6 +77,7 @@ private slots:
     void tailDemoText();
     void tailAuthFailure();
     void triggerValidate();
+    void triggerTest();
 
 private:
     Run run(const QStringList &args, const QByteArray &stdinData = {}, bool withCache = true);
@@ -557,6 +558,67 @@ void TestCli::triggerValidate()
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("trigger.triggers[0].within"), r.err.constData());
     r = run({QStringLiteral("trigger"), QStringLiteral("validate")}, {}, false);
+    QCOMPARE(r.code, 2);
+}
+
+void TestCli::triggerTest()
+{
+    // Three failures of one flow run within 10 minutes, twice; another run fails once.
+    QByteArray events;
+    const char *times[] = {"00:00:00", "00:01:00", "00:02:00", "00:03:00", "00:20:00", "00:21:00", "00:22:00"};
+    for (int i = 0; i < 7; ++i)
+        events += makeEvent(uuid(i + 1), QStringLiteral("2026-11-01T%1Z").arg(QLatin1String(times[i])),
+                            QStringLiteral("prefect.flow-run.a"), {}, "[]", "{}", QStringLiteral("prefect.flow-run.Failed")) + "\n";
+    events += makeEvent(uuid(8), QStringLiteral("2026-11-01T00:02:30Z"), QStringLiteral("prefect.flow-run.b"), {}, "[]", "{}",
+                        QStringLiteral("prefect.flow-run.Failed")) + "\n";
+    events += makeEvent(uuid(9), QStringLiteral("2026-11-01T00:05:00Z"), QStringLiteral("prefect.flow-run.b"), {}, "[]", "{}",
+                        QStringLiteral("prefect.flow-run.Running")) + "\n";
+    QCOMPARE(run({QStringLiteral("import"), write(QStringLiteral("e.ndjson"), events)}).code, 0);
+
+    const QString reactive = write(QStringLiteral("reactive.json"),
+        R"({"name":"three failures","enabled":true,"actions":[{"type":"do-nothing"}],"trigger":{"type":"event","posture":"Reactive","match":{"prefect.resource.id":"prefect.flow-run.*"},"expect":["prefect.flow-run.Failed"],"for_each":["prefect.resource.id"],"threshold":3,"within":600}})");
+    Run r = run({QStringLiteral("trigger"), QStringLiteral("test"), reactive});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines[0], QByteArray(R"({"occurred":"2026-11-01T00:02:00Z","bucket":{"prefect.resource.id":"prefect.flow-run.a"},"events":[")")
+                           + uuid(1).toUtf8() + "\",\"" + uuid(2).toUtf8() + "\",\"" + uuid(3).toUtf8() + "\"]}");
+    QVERIFY2(lines[1].startsWith(R"({"occurred":"2026-11-01T00:22:00Z")"), lines[1].constData());
+    QVERIFY2(r.err.contains("2 firing(s)"), r.err.constData());
+    // A filter narrows what is replayed.
+    r = run({QStringLiteral("trigger"), QStringLiteral("test"), reactive, QStringLiteral("--until"), QStringLiteral("2026-11-01T00:10:00Z")});
+    QCOMPARE(r.out.trimmed().split('\n').size(), 1);
+
+    // Proactive: Pending must be followed by Running within 60 s. The newest cached event
+    // (00:22) is the horizon; --as-of moves it before the window ends.
+    events = makeEvent(uuid(20), QStringLiteral("2026-11-01T00:04:30Z"), QStringLiteral("prefect.flow-run.b"), {}, "[]", "{}",
+                       QStringLiteral("prefect.flow-run.Pending")) + "\n"
+             + makeEvent(uuid(21), QStringLiteral("2026-11-01T00:10:00Z"), QStringLiteral("prefect.flow-run.c"), {}, "[]", "{}",
+                         QStringLiteral("prefect.flow-run.Pending")) + "\n";
+    QCOMPARE(run({QStringLiteral("import"), write(QStringLiteral("p.ndjson"), events)}).code, 0);
+    const QString proactive = write(QStringLiteral("proactive.json"),
+        R"({"type":"event","posture":"Proactive","after":["prefect.flow-run.Pending"],"expect":["prefect.flow-run.Running"],"for_each":["prefect.resource.id"],"threshold":1,"within":60})");
+    r = run({QStringLiteral("trigger"), QStringLiteral("test"), proactive});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out, QByteArray(R"({"occurred":"2026-11-01T00:11:00Z","bucket":{"prefect.resource.id":"prefect.flow-run.c"},"events":[")")
+                        + uuid(21).toUtf8() + "\"]}\n");
+    r = run({QStringLiteral("trigger"), QStringLiteral("test"), proactive, QStringLiteral("--as-of"), QStringLiteral("2026-11-01T00:10:59Z")});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out, QByteArray());
+
+    // Without for_each the dry run can only approximate the server, and says so.
+    const QString global = write(QStringLiteral("global.json"),
+        R"({"type":"event","posture":"Proactive","expect":["prefect.flow-run.Running"],"threshold":1,"within":600})");
+    r = run({QStringLiteral("trigger"), QStringLiteral("test"), global});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("note: Approximate"), r.err.constData());
+
+    // Errors: an invalid trigger names its field; a bad --as-of is a usage error.
+    const QString bad = write(QStringLiteral("bad.json"), R"({"type":"event","expect":["x"]})");
+    r = run({QStringLiteral("trigger"), QStringLiteral("test"), bad});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("posture"), r.err.constData());
+    r = run({QStringLiteral("trigger"), QStringLiteral("test"), proactive, QStringLiteral("--as-of"), QStringLiteral("yesterday-ish")});
     QCOMPARE(r.code, 2);
 }
 

@@ -53,6 +53,9 @@ public:
     /// True when some event trigger of the tree could count or open on `event` (Prefect's
     /// `find_interested_triggers`): a cheap test to skip events before replaying them.
     bool interested(const Event &event) const;
+    /// False when no event trigger of the tree can cover an event of this name: a cheaper test
+    /// than interested(), for skipping events before parsing them.
+    bool mayCover(const QString &eventName) const;
     /// Per event trigger of the tree, in depth-first order: whether it covers `event`.
     QList<bool> covers(const Event &event) const;
 

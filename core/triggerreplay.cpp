@@ -4,9 +4,33 @@
 #include "core/json.h"
 #include "core/timeutil.h"
 
+#include <QHash>
+
 #include <algorithm>
 
 namespace ed {
+
+namespace {
+
+/// The event name of a stored body without parsing all of it: the export form starts
+/// `{"occurred":"…","event":"NAME"`. Null when the name is escaped or the shape differs.
+QString quickEventName(QByteArrayView json)
+{
+    static constexpr QByteArrayView marker = "\",\"event\":\"";
+    const qsizetype at = json.indexOf(marker);
+    if (at < 0 || at > 64)
+        return {};
+    const qsizetype from = at + marker.size();
+    for (qsizetype i = from; i < json.size(); ++i) {
+        if (json[i] == '\\')
+            return {};
+        if (json[i] == '"')
+            return QString::fromUtf8(json.sliced(from, i - from));
+    }
+    return {};
+}
+
+} // namespace
 
 std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &trigger,
                                            const EventFilter &filter, std::optional<qint64> asOf,
@@ -35,11 +59,12 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
             return false;
         }
         ++result.eventsRead;
+        if (const QString name = quickEventName(json); !name.isNull() && !evaluator.mayCover(name))
+            return true;
         Event event;
         EventError why;
         if (!parseEvent(json, event, why))
             return true; // the cache holds only valid events; a damaged row is not fatal here
-        newest = std::max(newest, event.occurred);
         const QList<bool> covered = evaluator.covers(event);
         bool any = false;
         for (qsizetype i = 0; i < covered.size(); ++i) {
@@ -62,6 +87,33 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
             *error = store.lastError();
         return std::nullopt;
     }
+    // Causal ordering: the server holds an event until the event it follows has been
+    // processed. Only a leader the cache holds, received after its follower, makes a difference
+    // here; such leaders are replayed too even when no trigger covers them. A leader received
+    // earlier, or one the cache never saw (the server most likely did), holds nothing up.
+    result.eventsReplayed = qint64(pending.size());
+    QHash<QString, qint64> wallById;
+    for (const Pending &p : pending)
+        wallById.insert(p.event.id, p.wall);
+    for (size_t i = 0; i < pending.size() && i < size_t(result.eventsReplayed) + 10000; ++i) {
+        Event &follower = pending[i].event;
+        if (follower.follows.isEmpty())
+            continue;
+        auto known = wallById.constFind(follower.follows);
+        if (known == wallById.constEnd()) {
+            if (auto leader = store.findById(follower.follows)) {
+                const qint64 leaderWall = leader->event.received.value_or(leader->event.occurred);
+                if (leaderWall > pending[i].wall) {
+                    wallById.insert(leader->event.id, leaderWall);
+                    pending.push_back({leaderWall, std::move(leader->event)});
+                    continue; // `follower` may dangle after the push
+                }
+            }
+            pending[i].event.follows.clear();
+        } else if (*known <= pending[i].wall) {
+            follower.follows.clear();
+        }
+    }
     // The whole scope's newest event bounds the horizon, whatever the filter selected.
     if (!asOf) {
         EventFilter all;
@@ -71,7 +123,6 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
     }
     std::stable_sort(pending.begin(), pending.end(),
                      [](const Pending &a, const Pending &b) { return a.wall < b.wall; });
-    result.eventsReplayed = qint64(pending.size());
     for (size_t i = 0; i < pending.size(); ++i) {
         if (cancelled && (i & 0x3ff) == 0 && cancelled()) {
             if (error)

@@ -387,6 +387,20 @@ void TestTriggerEvaluator::replayFromCache()
     QCOMPARE(replay->firings.size(), 1);
     QCOMPARE(replay->firings[0].occurred, origin + 690 * qint64(1000000));
     QCOMPARE(replay->firings[0].events, QStringList{events[4].id});
+
+    // Causal ordering through the cache: `follow` arrived before the event it follows, which no
+    // trigger covers; the server holds it until `lead` comes, so x@5 (received in between)
+    // fires first and `follow` is then late for the debounced window.
+    QTemporaryDir dir2;
+    EventStore causal;
+    QVERIFY(causal.open(dir2.filePath(u"causal.sqlite"_qs)));
+    const QList<Event> chain = makeEvents({u"lead@10>20 c"_qs, u"follow@11>15 c ~0"_qs, u"x@5>16 c"_qs});
+    QCOMPARE(causal.ingest(chain, u"test"_qs).stored, qint64(3));
+    const Trigger debounced = parsed(reactive(R"("expect":["x","follow"],"threshold":1,"within":30)"));
+    replay = replayTrigger(causal, debounced, EventFilter{}, std::nullopt, &error);
+    QVERIFY2(replay, qPrintable(error));
+    QCOMPARE(replay->firings.size(), 1);
+    QCOMPARE(replay->firings[0].events, QStringList{chain[2].id});
 }
 
 #endif

@@ -463,6 +463,7 @@ void MainWindow::createMenus()
     });
     edit->addAction(tr("&Save filter…"), QKeySequence(Qt::CTRL | Qt::Key_S), this, &MainWindow::saveCurrentFilter);
 
+    createAutomationMenu();
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_pauseAction = view->addAction(tr("&Pause live feed"));
     m_pauseAction->setCheckable(true);
@@ -641,6 +642,7 @@ void MainWindow::applyFilter()
     m_model->setFilter(m_filter);
     m_eventNames->setScope(m_model->scope());
     m_eventNames->setFilter(m_filter);
+    updateTriggerWindow();
     QList<FilterTerm> eventTerms;
     for (const FilterTerm &t : std::as_const(m_terms)) {
         if (t.key == u"event")
@@ -907,6 +909,8 @@ void MainWindow::connectTo(const LaunchOptions &options)
             m_store->setMeta(QStringLiteral("demo started"), QString::number(timeutil::nowMicros()));
         }
         setSource(std::make_unique<DemoSource>(demo), QStringLiteral("demo"), tr("demo workspace"));
+        m_server.reset();
+        updateTriggerWindow();
         settings.setValue(lastConnectionKey, QStringLiteral("demo"));
         break;
     }
@@ -920,6 +924,8 @@ void MainWindow::connectTo(const LaunchOptions &options)
         const qint64 resume = m_store ? m_store->meta(QStringLiteral("live resume ") + o.apiUrl).toLongLong(&ok) : 0;
         ws.since = ok ? resume : timeutil::nowMicros() - qint64(24) * 3600 * 1000000;
         setSource(std::make_unique<WebSocketSource>(ws), o.apiUrl, o.apiUrl);
+        m_server = o;
+        updateTriggerWindow();
         settings.setValue(lastConnectionKey, QString(QStringLiteral("server ") + o.apiUrl));
         break;
     }
@@ -932,6 +938,7 @@ void MainWindow::connectTo(const LaunchOptions &options)
         m_source.reset();
         m_sourceName = name;
         m_sourceDescription = path;
+        m_server.reset();
         setWindowTitle(tr("Eventdeck — %1").arg(path));
         applyFilter();
         m_stateLabel->setText(tr("reading %1…").arg(path));

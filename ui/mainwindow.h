@@ -3,13 +3,16 @@
 #include "core/eventfilter.h"
 #include "core/eventsource.h"
 #include "core/filterexpression.h"
+#include "core/trigger.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QMap>
+#include <QPointer>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -34,6 +37,7 @@ class EventPane;
 class FeedModel;
 class HistogramWidget;
 class ResourcePane;
+class TriggerWindow;
 
 /// What to connect to at start-up (command line or remembered).
 struct LaunchOptions
@@ -110,6 +114,13 @@ private:
     void saveCurrentFilter();
     void rebuildSavedFiltersMenu();
     void setDarkPalette(bool dark);
+    // Automations (mainwindowautomations.cpp)
+    void createAutomationMenu();
+    TriggerWindow *triggerWindow();
+    void automateSelectedEvent();
+    void createAutomation(const Trigger &trigger);
+    void showAutomations();
+    void updateTriggerWindow();
     void updateStatus();
 
     QString m_cachePath;
@@ -136,6 +147,8 @@ private:
     QToolButton *m_savedFilters = nullptr;
     QList<FilterTerm> m_terms;
     EventFilter m_filter;
+    QPointer<TriggerWindow> m_triggerWindow;
+    std::optional<LaunchOptions> m_server; ///< the server connected to, for automations
 
     QLabel *m_stateLabel = nullptr;
     QLabel *m_rateLabel = nullptr;

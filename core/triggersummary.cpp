@@ -100,7 +100,9 @@ QString eventClause(const EventTrigger &e)
     const QString names = e.expect.join(QStringLiteral(" or "));
     const bool one = e.threshold == 1;
     QString s;
-    if (proactive)
+    if (proactive && one)
+        s = QStringLiteral("no ");
+    else if (proactive)
         s = QStringLiteral("fewer than %1 ").arg(e.threshold);
     else if (one)
         s = names.isEmpty() ? QStringLiteral("an ") : article(names) + u' ';

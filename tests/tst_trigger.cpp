@@ -296,7 +296,7 @@ private slots:
             "When 3 prefect.flow-run.Failed events happen for the same flow run within 10 minutes");
         row("proactive after", R"({"posture":"Proactive","within":3600,
             "after":["prefect.flow-run.Running"],"expect":["prefect.flow-run.Completed"]})",
-            "When fewer than 1 prefect.flow-run.Completed event happens within 1 hour after "
+            "When no prefect.flow-run.Completed event happens within 1 hour after "
             "prefect.flow-run.Running");
         row("single", R"({"posture":"Reactive","expect":["prefect.flow-run.Failed"]})",
             "When a prefect.flow-run.Failed event happens");

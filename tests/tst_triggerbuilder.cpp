@@ -263,7 +263,7 @@ void TestTriggerBuilder::proactiveAfterExpect()
         "expect": ["prefect.flow-run.Completed"], "for_each": ["prefect.resource.id"],
         "threshold": 1, "within": 3600})");
     QVERIFY(m_builder->isValid());
-    QVERIFY(widget<QLabel>(u"summary"_s)->text().startsWith(u"When fewer than 1 "_s));
+    QVERIFY(widget<QLabel>(u"summary"_s)->text().startsWith(u"When no "_s));
 }
 
 void TestTriggerBuilder::compoundTwoOfThree()

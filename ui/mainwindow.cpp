@@ -287,6 +287,10 @@ MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> sto
             m_resourcePane->showResource(rid);
             m_details->setCurrentWidget(m_resourcePane);
         });
+        menu.addAction(tr("Automate this event…"), this, [this, index] {
+            m_feed->setCurrentIndex(index);
+            automateSelectedEvent();
+        });
         menu.addSeparator();
         menu.addAction(tr("Copy"), this, [index] { QApplication::clipboard()->setText(index.data().toString()); });
         menu.exec(m_feed->viewport()->mapToGlobal(pos));

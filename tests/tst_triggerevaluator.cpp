@@ -250,6 +250,15 @@ void TestTriggerEvaluator::evaluation_data()
     QTest::addRow("within 0 with threshold 2 counts until the bucket is swept")
         << QByteArray(reactive(R"("expect":["x"],"threshold":2,"within":0)"))
         << QStringList{u"x@0"_qs, u"x@30"_qs, u"x@100"_qs, u"x@200"_qs} << 300.0 << QStringList{u"30 #0,#1"_qs};
+    QStringList reversed;
+    for (int i = 0; i < 10; ++i)
+        reversed.append(u"some-event@0.%1>%2"_qs.arg(i, 6, 10, QLatin1Char('0')).arg(20 - i));
+    QTest::addRow("events received in reverse still fill the first window (test_rapid_fire_events_with_a_threshold)")
+        << QByteArray(reactive(R"("expect":["some-event"],"threshold":10,"within":60)")) << reversed << 100.0
+        << QStringList{u"0 #9,#8,#7,#6,#5,#4,#3,#2,#1,#0"_qs};
+    QTest::addRow("an event long after the window opens a new one at itself (…arriving_in_the_future)")
+        << QByteArray(reactive(R"("expect":["some-event"],"threshold":1,"within":10)"))
+        << QStringList{u"some-event@0"_qs, u"some-event@999"_qs} << 2000.0 << QStringList{u"0 #0"_qs, u"999 #1"_qs};
     QTest::addRow("prefect.log.write is never evaluated")
         << QByteArray(reactive(R"("expect":["prefect.log.write"],"threshold":1,"within":0)"))
         << QStringList{u"prefect.log.write@0"_qs} << 10.0 << QStringList{};

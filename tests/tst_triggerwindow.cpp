@@ -6,11 +6,19 @@
 #include "ui/triggerpreview.h"
 #include "ui/triggerwindow.h"
 
+#include "tests/testserver/prefecttestserver.h"
+
 #include "core/eventstore.h"
 #include "core/timeutil.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
+#include <QDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QTimer>
 #include <QDir>
 #include <QLabel>
 #include <QMenuBar>
@@ -62,6 +70,7 @@ private slots:
     void previewShowsFiringsAndFollowsEdits();
     void invalidTriggerWaits();
     void mainWindowMarksFiringsOnTheHistogram();
+    void createsTheAutomationOnTheServer();
     void screenshots();
 
 private:
@@ -188,6 +197,58 @@ void TestTriggerWindow::mainWindowMarksFiringsOnTheHistogram()
     // No server connected: creating automations explains itself.
     auto *note = triggerWindow->findChild<QLabel *>(QStringLiteral("serverNote"));
     QVERIFY(note && note->text().contains(QStringLiteral("Connect")));
+}
+
+void TestTriggerWindow::createsTheAutomationOnTheServer()
+{
+    ed::testing::PrefectTestServer server;
+    QVERIFY(server.listen());
+    auto store = std::make_unique<EventStore>();
+    QVERIFY(store->open(m_cache));
+    MainWindow window(m_cache, std::move(store));
+    window.show();
+    LaunchOptions options;
+    options.kind = LaunchOptions::Kind::Server;
+    options.apiUrl = server.apiUrl();
+    window.connectTo(options);
+
+    QAction *newTrigger = nullptr;
+    for (QAction *menu : window.menuBar()->actions()) {
+        for (QAction *a : menu->menu() ? menu->menu()->actions() : QList<QAction *>{}) {
+            if (a->text() == QStringLiteral("&New trigger…"))
+                newTrigger = a;
+        }
+    }
+    QVERIFY(newTrigger);
+    newTrigger->trigger();
+    auto *triggerWindow = window.findChild<TriggerWindow *>();
+    QVERIFY(triggerWindow);
+    triggerWindow->setTrigger(parsed(R"({"type":"event","posture":"Reactive","match":{"prefect.resource.id":"prefect.flow-run.*"},"expect":["prefect.flow-run.Failed"],"for_each":["prefect.resource.id"],"threshold":3,"within":600})"));
+    auto *create = triggerWindow->findChild<QPushButton *>(QStringLiteral("createAutomation"));
+    QVERIFY(create && create->isEnabled());
+
+    // The create dialog is modal: fill it in once it shows, then let it post.
+    bool filled = false;
+    QTimer::singleShot(0, this, [&] {
+        QTRY_VERIFY(QApplication::activeModalWidget());
+        auto *dialog = QApplication::activeModalWidget();
+        auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("nameEdit"));
+        QVERIFY(name);
+        name->setText(QStringLiteral("three failures"));
+        auto *post = dialog->findChild<QPushButton *>(QStringLiteral("createButton"));
+        QVERIFY(post && post->isEnabled());
+        post->click();
+        filled = true;
+        // closes by itself once the server answered 201
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isVisible(), 10000);
+    });
+    create->click();
+    QVERIFY(filled);
+    QCOMPARE(server.automationBodies.size(), 1);
+    const QJsonObject body = QJsonDocument::fromJson(server.automationBodies.first()).object();
+    QCOMPARE(body.value(QStringLiteral("name")).toString(), QStringLiteral("three failures"));
+    QCOMPARE(body.value(QStringLiteral("trigger")).toObject().value(QStringLiteral("threshold")).toInt(), 3);
+    QCOMPARE(server.automations.size(), 1);
 }
 
 void TestTriggerWindow::screenshots()

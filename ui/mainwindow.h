@@ -26,6 +26,7 @@ class QVBoxLayout;
 class QAction;
 
 namespace ed {
+class AutomationClient;
 class CacheWriter;
 class EventStore;
 }
@@ -120,6 +121,7 @@ private:
     void automateSelectedEvent();
     void createAutomation(const Trigger &trigger);
     void showAutomations();
+    AutomationClient *automationClient();
     void updateTriggerWindow();
     void updateStatus();
 
@@ -149,6 +151,8 @@ private:
     EventFilter m_filter;
     QPointer<TriggerWindow> m_triggerWindow;
     std::optional<LaunchOptions> m_server; ///< the server connected to, for automations
+    AutomationClient *m_automationClient = nullptr;
+    QString m_automationServer;
 
     QLabel *m_stateLabel = nullptr;
     QLabel *m_rateLabel = nullptr;

@@ -3,17 +3,21 @@
 #include "ui/mainwindow.h"
 
 #include "ui/automateladder.h"
+#include "ui/automationsdialog.h"
+#include "ui/createautomationdialog.h"
 #include "ui/feedmodel.h"
 #include "ui/histogramwidget.h"
 #include "ui/triggerpreview.h"
 #include "ui/triggerwindow.h"
 
+#include "core/automationclient.h"
 #include "core/eventstore.h"
 
 #include <QKeySequence>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QTableView>
 
 namespace ed::ui {
@@ -78,13 +82,43 @@ void MainWindow::automateSelectedEvent()
     window->activateWindow();
 }
 
+AutomationClient *MainWindow::automationClient()
+{
+    if (!m_server)
+        return nullptr;
+    const AutomationClient::Options options{m_server->apiUrl, m_server->apiKey, m_server->authString};
+    if (!m_automationClient || m_automationServer != m_server->apiUrl) {
+        delete m_automationClient;
+        m_automationClient = new AutomationClient(options, this);
+        m_automationServer = m_server->apiUrl;
+    }
+    return m_automationClient;
+}
+
 void MainWindow::createAutomation(const Trigger &trigger)
 {
-    Q_UNUSED(trigger)
+    AutomationClient *client = automationClient();
+    if (!client) {
+        QMessageBox::information(this, tr("Create automation"), tr("Connect to a Prefect server to create automations."));
+        return;
+    }
+    CreateAutomationDialog dialog(trigger, client, m_triggerWindow ? static_cast<QWidget *>(m_triggerWindow) : this);
+    connect(&dialog, &CreateAutomationDialog::created, this, [this](const AutomationInfo &created) {
+        statusBar()->showMessage(tr("Created automation “%1” on %2").arg(created.name, m_automationServer), 8000);
+    });
+    dialog.exec();
 }
 
 void MainWindow::showAutomations()
 {
+    AutomationClient *client = automationClient();
+    if (!client) {
+        QMessageBox::information(this, tr("Automations"), tr("Connect to a Prefect server to see its automations."));
+        return;
+    }
+    AutomationsDialog dialog(client, this);
+    dialog.refresh();
+    dialog.exec();
 }
 
 } // namespace ed::ui

@@ -32,10 +32,13 @@ const char *reasonPhrase(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
     case 204: return "No Content";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
+    case 307: return "Temporary Redirect";
     case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
@@ -271,6 +274,17 @@ void PrefectTestServer::answer(QTcpSocket *socket, const HttpRequest &request)
         return reply(socket, 200, "true");
     if (!authorised(request.head))
         return reply(socket, 401, R"({"exception_message":"Unauthorized"})");
+    if (path.startsWith(u"/api/automations")) {
+        if (faults.automationErrors > 0) {
+            --faults.automationErrors;
+            return reply(socket, 500, R"({"exception_message":"Internal Server Error"})");
+        }
+        if (path == u"/api/automations/" && request.method == "POST")
+            automationBodies.append(request.body);
+        const AutomationStore::Response r = automations.handle(
+            request.method, path, request.body, QStringLiteral("http://127.0.0.1:%1").arg(port()));
+        return reply(socket, r.status, r.body, r.extraHeaders);
+    }
     if (path.startsWith(u"/api/events")) {
         if (faults.serverErrors > 0) {
             --faults.serverErrors;

@@ -2,6 +2,7 @@
 
 #include "core/event.h"
 #include "core/eventfilter.h"
+#include "tests/testserver/automationstore.h"
 
 #include <QHash>
 #include <QList>
@@ -24,7 +25,8 @@ namespace ed::testing {
 /// token), `GET /api/events/filter/next?page-token=…` (403 `{"detail":"Forbidden"}` on a bad
 /// token), 401 `{"exception_message":"Unauthorized"}` without auth, and the websocket
 /// `/api/events/out` (subprotocol `prefect`, `auth` → `auth_success`, `filter` with backfill
-/// clamped to 15 minutes then live events judged without `related`, closes 1008 and 1002).
+/// clamped to 15 minutes then live events judged without `related`, closes 1008 and 1002), and
+/// the automations routes of AutomationStore.
 ///
 /// A QTcpServer front end answers HTTP itself and hands upgrade requests to
 /// QWebSocketServer::handleConnection(), which can negotiate the subprotocol (QHttpServer 6.4
@@ -47,6 +49,7 @@ public:
         int wsCloseCode = 0;       ///< 0: drop the TCP connection; else close with this code
         int wsRefuseUpgrades = 0;  ///< the next N upgrade requests answer 503
         int wsRejectFilters = 0;   ///< the next N filter frames close 1002 `Invalid filter: …`
+        int automationErrors = 0;  ///< the next N automation requests answer 500
     };
 
     Faults faults;
@@ -76,6 +79,8 @@ public:
     QStringList requests;           ///< "METHOD /path" of every HTTP request
     QList<QByteArray> filterBodies; ///< bodies of POST /api/events/filter
     QList<QByteArray> wsFilters;    ///< `filter` frames received on websockets
+    QList<QByteArray> automationBodies; ///< bodies of POST /api/automations/, refused ones too
+    AutomationStore automations;    ///< what the automations routes serve
     int wsConnections = 0;
     int liveSubscribers() const;
     /// Closes every websocket with `code` (0: drops the connections).

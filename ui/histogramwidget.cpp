@@ -309,11 +309,16 @@ void HistogramWidget::paintMarkers(QPainter &painter, const QRect &plot)
     const QColor marker = isDark(palette()) ? QColor(0xf5, 0xa6, 0x23) : QColor(0xd3, 0x54, 0x00);
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
+    // Many markers (a trigger firing hundreds of times) would hide the bars: their lines fade,
+    // the heads along the top still show where they fall.
+    const auto visible = std::count_if(m_markers.cbegin(), m_markers.cend(),
+                                       [this](qint64 t) { return t >= m_start && t < m_end; });
+    const double lineAlpha = visible > plot.width() / 8 ? 0.22 : 0.85;
     for (const qint64 t : m_markers) {
         if (t < m_start || t >= m_end)
             continue;
         const double x = std::floor(xFor(t)) + 0.5;
-        painter.setPen(QPen(withAlpha(marker, 0.85), 1));
+        painter.setPen(QPen(withAlpha(marker, lineAlpha), 1));
         painter.drawLine(QPointF(x, plot.top() + 4), QPointF(x, plot.bottom()));
         QPainterPath head;
         head.moveTo(x - 3.5, plot.top());

@@ -244,7 +244,7 @@ void TriggerPreview::show(const TriggerReplay &replay)
         QStringList bucket;
         for (const auto &[label, value] : f.bucket)
             bucket.append(label + u'=' + value);
-        item->setText(Bucket, bucket.join(QStringLiteral(", ")));
+        item->setText(Bucket, bucket.isEmpty() ? QStringLiteral("—") : bucket.join(QStringLiteral(", ")));
         item->setToolTip(Bucket, bucket.join(u'\n'));
         item->setText(Events, QString::number(f.events.size()));
         item->setToolTip(Events, f.events.join(u'\n'));

@@ -455,15 +455,15 @@ QString validateTrigger(const Trigger &t, const QString &path)
             return at(u"within", kProactiveWithin);
         if (e->within.value < 0 || !std::isfinite(e->within.value))
             return at(u"within", QStringLiteral("Input should be greater than or equal to 0 seconds"));
-        if (e->threshold < 1)
-            return at(u"threshold", QStringLiteral("Input should be greater than or equal to 1"));
+        // `threshold` has no bound on the server: 0 (Reactive: every window fires) is accepted.
         return {};
     }
     const auto &children = *t.children();
     const auto *c = std::get_if<CompoundTrigger>(&t.kind);
     const auto &within = c ? c->within : std::get<SequenceTrigger>(t.kind).within;
-    if (within && (within->value < 0 || !std::isfinite(within->value)))
-        return at(u"within", QStringLiteral("Input should be greater than or equal to 0 seconds"));
+    // A composite `within` has no bound on the server either; only a finite number is a timedelta.
+    if (within && !std::isfinite(within->value))
+        return at(u"within", QStringLiteral("Input should be a valid timedelta"));
     if (c && c->require.kind == Require::Kind::Count) {
         if (c->require.count < 1)
             return at(u"require", QStringLiteral("require must be at least 1"));

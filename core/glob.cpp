@@ -51,6 +51,7 @@ std::u32string utf8ToU32(const char *data, qsizetype size)
 Glob::Glob(QStringView pattern)
 {
     compile(toU32(pattern));
+    m_prefixOnly = isPrefixOnly();
 }
 
 // Mirrors fnmatch.translate (CPython 3.11+) token by token, so every bracket corner case —
@@ -236,6 +237,8 @@ bool Glob::matches(QStringView value) const
 {
     if (m_literal)
         return value == m_prefix;
+    if (m_prefixOnly) // `literal*`: no need to decode the value
+        return value.startsWith(m_prefix);
     return matches(toU32(value));
 }
 

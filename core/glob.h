@@ -47,6 +47,7 @@ private:
 
     std::vector<Token> m_tokens;
     bool m_literal = true;
+    bool m_prefixOnly = false;
     QString m_prefix;
 };
 

@@ -790,6 +790,24 @@ std::optional<StoredEvent> EventStore::findById(const QString &id)
     return se;
 }
 
+QHash<QString, qint64> EventStore::arrivalTimes(const QStringList &ids)
+{
+    QHash<QString, qint64> out;
+    if (!d->db)
+        return out;
+    Statement q(d->db, "SELECT coalesce(received, occurred) FROM events WHERE id = ?");
+    for (const QString &id : ids) {
+        const QString canonical = canonicalUuid(id);
+        if (canonical.isEmpty())
+            continue;
+        q.reset();
+        q.bindBlob(1, uuidToBytes(canonical));
+        if (q.step())
+            out.insert(canonical, q.int64(0));
+    }
+    return out;
+}
+
 std::optional<QList<StoredEvent>> EventStore::followers(const QString &id, int limit)
 {
     if (!d->db)

@@ -4,6 +4,7 @@
 #include "core/eventfilter.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -134,6 +135,9 @@ public:
     bool forEachJson(const EventFilter &filter, qint64 limit,
                      const std::function<bool(QByteArrayView json)> &sink);
     std::optional<StoredEvent> findById(const QString &id);
+    /// When each of `ids` reached the server (`received`, else `occurred`), for those cached;
+    /// reads the index only, one prepared statement for all.
+    QHash<QString, qint64> arrivalTimes(const QStringList &ids);
     /// The events whose `follows` is `id`, oldest first (occurred, then id), at most `limit`.
     std::optional<QList<StoredEvent>> followers(const QString &id, int limit);
 

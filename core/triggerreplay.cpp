@@ -95,24 +95,31 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
     QHash<QString, qint64> wallById;
     for (const Pending &p : pending)
         wallById.insert(p.event.id, p.wall);
+    QStringList missing;
+    for (const Pending &p : pending) {
+        if (!p.event.follows.isEmpty() && !wallById.contains(p.event.follows))
+            missing.append(p.event.follows);
+    }
+    missing.removeDuplicates();
+    const QHash<QString, qint64> arrivals = store.arrivalTimes(missing);
     for (size_t i = 0; i < pending.size() && i < size_t(result.eventsReplayed) + 10000; ++i) {
-        Event &follower = pending[i].event;
-        if (follower.follows.isEmpty())
+        const QString follows = pending[i].event.follows;
+        if (follows.isEmpty())
             continue;
-        auto known = wallById.constFind(follower.follows);
-        if (known == wallById.constEnd()) {
-            if (auto leader = store.findById(follower.follows)) {
-                const qint64 leaderWall = leader->event.received.value_or(leader->event.occurred);
-                if (leaderWall > pending[i].wall) {
-                    wallById.insert(leader->event.id, leaderWall);
-                    pending.push_back({leaderWall, std::move(leader->event)});
-                    continue; // `follower` may dangle after the push
-                }
-            }
-            pending[i].event.follows.clear();
-        } else if (*known <= pending[i].wall) {
-            follower.follows.clear();
+        if (const auto known = wallById.constFind(follows); known != wallById.constEnd()) {
+            if (*known <= pending[i].wall)
+                pending[i].event.follows.clear();
+            continue;
         }
+        const auto arrival = arrivals.constFind(follows);
+        if (arrival != arrivals.constEnd() && *arrival > pending[i].wall) {
+            if (auto leader = store.findById(follows)) {
+                wallById.insert(leader->event.id, *arrival);
+                pending.push_back({*arrival, std::move(leader->event)});
+                continue;
+            }
+        }
+        pending[i].event.follows.clear();
     }
     // The whole scope's newest event bounds the horizon, whatever the filter selected.
     if (!asOf) {

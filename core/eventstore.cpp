@@ -790,20 +790,26 @@ std::optional<StoredEvent> EventStore::findById(const QString &id)
     return se;
 }
 
-QHash<QString, qint64> EventStore::arrivalTimes(const QStringList &ids)
+QHash<QString, EventStore::Arrival> EventStore::arrivals(const QStringList &ids)
 {
-    QHash<QString, qint64> out;
+    QHash<QString, Arrival> out;
     if (!d->db)
         return out;
-    Statement q(d->db, "SELECT coalesce(received, occurred) FROM events WHERE id = ?");
+    Statement q(d->db, "SELECT occurred, received, event FROM events WHERE id = ?");
     for (const QString &id : ids) {
         const QString canonical = canonicalUuid(id);
         if (canonical.isEmpty())
             continue;
         q.reset();
         q.bindBlob(1, uuidToBytes(canonical));
-        if (q.step())
-            out.insert(canonical, q.int64(0));
+        if (!q.step())
+            continue;
+        Arrival a;
+        a.occurred = q.int64(0);
+        if (!q.isNull(1))
+            a.received = q.int64(1);
+        a.event = q.text(2);
+        out.insert(canonical, a);
     }
     return out;
 }

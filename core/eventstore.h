@@ -135,9 +135,15 @@ public:
     bool forEachJson(const EventFilter &filter, qint64 limit,
                      const std::function<bool(QByteArrayView json)> &sink);
     std::optional<StoredEvent> findById(const QString &id);
-    /// When each of `ids` reached the server (`received`, else `occurred`), for those cached;
+    struct Arrival
+    {
+        qint64 occurred = 0;
+        std::optional<qint64> received;
+        QString event;
+    };
+    /// When each of `ids` happened and reached the server, and its name, for those cached;
     /// reads the index only, one prepared statement for all.
-    QHash<QString, qint64> arrivalTimes(const QStringList &ids);
+    QHash<QString, Arrival> arrivals(const QStringList &ids);
     /// The events whose `follows` is `id`, oldest first (occurred, then id), at most `limit`.
     std::optional<QList<StoredEvent>> followers(const QString &id, int limit);
 

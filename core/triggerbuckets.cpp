@@ -54,7 +54,7 @@ Bucket *TriggerEvaluator::Private::ensure(Leaf &leaf, const QStringList &key, qi
     if (last) {
         bucket.lastEvent = last->id;
         if (listOpener)
-            bucket.events.append(last->id);
+            bucket.opener = last->id;
     }
     return &setBucket(leaf, std::move(bucket));
 }
@@ -64,7 +64,7 @@ void TriggerEvaluator::Private::sweepIfClosed(Leaf &leaf, const QStringList &key
     // sweep_closed_buckets runs every few seconds: a bucket that ended more than the buffer
     // before the events clock is gone.
     const auto it = leaf.buckets.constFind(key);
-    if (it != leaf.buckets.constEnd() && it->end <= asOf(wall) - expiredBucketBuffer)
+    if (it != leaf.buckets.constEnd() && it->end <= plus(sweepAsOf, -expiredBucketBuffer))
         removeBucket(leaf, key);
 }
 
@@ -77,11 +77,11 @@ void TriggerEvaluator::Private::leafEvent(Leaf &leaf, const Event &e)
     if (!leaf.after.isEmpty() && leaf.startsAfter(e.event)) {
         // When one event is both `after` and `expect`, the window starts at -1 so that the
         // opener does not count itself.
-        bucket = ensure(leaf, key, e.occurred, e.occurred + leaf.within, &e, expected ? -1 : 0, true);
+        bucket = ensure(leaf, key, e.occurred, plus(e.occurred, leaf.within), &e, expected ? -1 : 0, true);
     }
     if (!bucket && leaf.after.isEmpty() && expected) {
         // A first window reaches PRECEDING_EVENT_LOOKBACK back, for events arriving out of order.
-        bucket = ensure(leaf, key, e.occurred - precedingEventLookback, e.occurred + leaf.within, &e, 0, false);
+        bucket = ensure(leaf, key, e.occurred - precedingEventLookback, plus(e.occurred, leaf.within), &e, 0, false);
     }
     if (!expected)
         return;
@@ -101,7 +101,8 @@ void TriggerEvaluator::Private::evaluate(Leaf &leaf, const QStringList &key, qin
         return; // late: before the current window
     if (count && (leaf.immediate() || (bucket.start <= now && now < bucket.end))) {
         bucket.count += count;
-        appendUnique(bucket.events, event->id);
+        if (event->id != bucket.opener) // an opener that is also expected only cancels its -1
+            appendUnique(bucket.events, event->id);
         bucket.lastEvent = event->id;
         count = 0;
         setBucket(leaf, bucket);
@@ -115,7 +116,10 @@ void TriggerEvaluator::Private::evaluate(Leaf &leaf, const QStringList &key, qin
         firing.occurred = leaf.reactive ? event->occurred : bucket.end;
         for (qsizetype i = 0; i < leaf.forEach.size(); ++i)
             firing.bucket.append({leaf.forEach[i], bucket.key.value(i)});
-        firing.events = withLast(bucket.events, event ? event->id : bucket.lastEvent);
+        QStringList events = bucket.events;
+        if (!leaf.reactive && !bucket.opener.isEmpty())
+            events.prepend(bucket.opener); // a proactive firing names the event that opened it
+        firing.events = withLast(events, event ? event->id : bucket.lastEvent);
         firing.fired = stamp(wall);
         removeBucket(leaf, key);
         fire(leaf.node, std::move(firing));
@@ -125,9 +129,9 @@ void TriggerEvaluator::Private::evaluate(Leaf &leaf, const QStringList &key, qin
             Bucket next;
             next.key = key;
             next.start = event->occurred;
-            next.end = event->occurred + leaf.within;
+            next.end = plus(event->occurred, leaf.within);
             next.lastEvent = event->id;
-            next.events = {event->id};
+            next.opener = event->id;
             setBucket(leaf, std::move(next));
         }
         return;
@@ -143,7 +147,7 @@ void TriggerEvaluator::Private::evaluate(Leaf &leaf, const QStringList &key, qin
     Bucket next;
     next.key = key;
     next.start = std::max(bucket.end, now);
-    next.end = next.start + leaf.within;
+    next.end = plus(next.start, leaf.within);
     if (leaf.reactive && count > 0) {
         setBucket(leaf, std::move(next));
         evaluate(leaf, key, now, event);
@@ -158,7 +162,7 @@ void TriggerEvaluator::Private::evaluate(Leaf &leaf, const QStringList &key, qin
 void TriggerEvaluator::Private::proactiveRun(Leaf &leaf, qint64 runAsOf)
 {
     if (leaf.forEach.isEmpty())
-        ensure(leaf, {}, runAsOf, runAsOf + leaf.within, nullptr, 0, false);
+        ensure(leaf, {}, runAsOf, plus(runAsOf, leaf.within), nullptr, 0, false);
     const QList<QStringList> satisfied(leaf.satisfied.begin(), leaf.satisfied.end());
     for (const QStringList &key : satisfied)
         removeBucket(leaf, key);
@@ -173,13 +177,11 @@ void TriggerEvaluator::Private::proactiveRun(Leaf &leaf, qint64 runAsOf)
         const auto it = leaf.buckets.constFind(key);
         if (it == leaf.buckets.constEnd())
             continue;
-        if (it->end <= runAsOf - expiredBucketBuffer) {
-            removeBucket(leaf, key); // swept before any run saw it
-            continue;
-        }
+        // (the sweep of closed buckets races with this run on the server; a window that ended
+        // short of its threshold is taken to fire first)
         evaluate(leaf, key, runAsOf, nullptr);
     }
-    qint64 runAgain = runAsOf + leaf.within;
+    qint64 runAgain = plus(runAsOf, leaf.within);
     const auto soonest = leaf.byEnd.lower_bound({runAsOf + 1, QStringList{}});
     if (soonest != leaf.byEnd.end() && soonest->first < runAgain)
         runAgain = soonest->first;
@@ -212,12 +214,23 @@ void TriggerEvaluator::Private::evaluateComposite(int nodeIndex, int childIndex,
         return;
     }
     if (node.within) {
-        const qint64 cutoff = firing.fired - *node.within;
+        const qint64 cutoff = plus(firing.fired, -*node.within);
         for (auto it = node.childFirings.begin(); it != node.childFirings.end();) {
             if (it->second.fired < cutoff)
                 it = node.childFirings.erase(it);
             else
                 ++it;
+        }
+    }
+    if (node.sequence && !firing.events.isEmpty()) {
+        for (const auto &[index, other] : node.childFirings) {
+            if (index != childIndex && !other.events.isEmpty() && other.events.constLast() == firing.events.constLast()) {
+                notices.append(QStringLiteral(
+                    "One event fired two triggers of a sequence: the server evaluates them in no set "
+                    "order, so whether the sequence fires there is a matter of chance."));
+                notices.removeDuplicates();
+                break;
+            }
         }
     }
     node.childFirings[childIndex] = firing;

@@ -106,30 +106,44 @@ const QList<TriggerFiring> &TriggerEvaluator::firings() const { return d->firing
 const QList<TriggerFiring> &TriggerEvaluator::allFirings() const { return d->all; }
 QStringList TriggerEvaluator::notices() const { return d->notices; }
 
+void TriggerEvaluator::Private::load(qint64 wallTime, qint64 occurred)
+{
+    // The automation is loaded as the first event arrives; proactive triggers are due at once.
+    loaded = true;
+    eventsClock = std::min(occurred, wallTime);
+    lastWall = wallTime;
+    wall = wallTime;
+    for (Leaf &leaf : leaves) {
+        if (!leaf.reactive)
+            leaf.nextRun = *eventsClock;
+    }
+}
+
+void TriggerEvaluator::Private::arrive(qint64 wallTime, qint64 occurred)
+{
+    if (!loaded)
+        load(wallTime, occurred);
+    wallTime = std::max(wallTime, wall);
+    advance(wallTime);
+    wall = wallTime;
+    // update_events_clock: the newest occurred, clamped to now, never going back
+    const qint64 stampTime = std::min(occurred, wall);
+    if (!eventsClock || stampTime >= *eventsClock)
+        eventsClock = stampTime;
+    lastWall = wall;
+}
+
 void TriggerEvaluator::add(const Event &event)
 {
     if (event.event == u"prefect.log.write" || d->seen.contains(event.id) || d->waitingOn.contains(event.id))
         return;
-    const qint64 wall = wallOf(event);
-    if (!d->loaded) {
-        // The automation is loaded as the first event arrives: proactive triggers run at once.
-        d->loaded = true;
-        d->eventsClock = std::min(event.occurred, wall);
-        d->lastWall = wall;
-        d->wall = wall;
-        for (Leaf &leaf : d->leaves) {
-            if (!leaf.reactive)
-                leaf.nextRun = *d->eventsClock;
-        }
-    }
-    d->advance(std::max(wall, d->wall));
-    d->wall = std::max(wall, d->wall);
-    // update_events_clock: the newest occurred, clamped to now, never going back
-    const qint64 stampTime = std::min(event.occurred, d->wall);
-    if (!d->eventsClock || stampTime >= *d->eventsClock)
-        d->eventsClock = stampTime;
-    d->lastWall = d->wall;
+    d->arrive(wallOf(event), event.occurred);
     d->receive(event, 0);
+}
+
+void TriggerEvaluator::observe(qint64 occurred, std::optional<qint64> received)
+{
+    d->arrive(received.value_or(occurred), occurred);
 }
 
 void TriggerEvaluator::finish(qint64 horizon)
@@ -137,44 +151,71 @@ void TriggerEvaluator::finish(qint64 horizon)
     if (!d->loaded)
         return;
     const qint64 target = d->wallFor(horizon);
-    if (target > d->wall)
-        d->advance(target);
+    if (target <= d->wall)
+        return;
+    d->advance(target);
+    // a last look at the horizon itself, which need not fall on the server's 5-second grid
+    d->tick(target, false);
+}
+
+qint64 TriggerEvaluator::Private::nextTick(qint64 after) const
+{
+    return plus((after / tickMicros + 1) * tickMicros, 0);
 }
 
 void TriggerEvaluator::Private::advance(qint64 wallTarget)
 {
+    // The server's periodic work runs on a 5-second wall-clock tick: proactive triggers whose
+    // next run (a time on the events clock, compared with the wall clock as the server does) has
+    // come, followers whose leader is 15 minutes overdue, and sweeping closed buckets. Only the
+    // ticks where something is due are visited.
     for (;;) {
-        // the next periodic work due: a proactive run or a follower whose leader is lost
         qint64 due = std::numeric_limits<qint64>::max();
-        Leaf *runLeaf = nullptr;
-        for (Leaf &leaf : leaves) {
-            if (leaf.nextRun && wallFor(*leaf.nextRun) < due) {
-                due = wallFor(*leaf.nextRun);
-                runLeaf = &leaf;
+        for (const Leaf &leaf : leaves) {
+            if (leaf.nextRun)
+                due = std::min(due, *leaf.nextRun);
+        }
+        if (!waitlist.empty())
+            due = std::min(due, plus(waitlist.begin()->first, precedingEventLookback));
+        if (due == std::numeric_limits<qint64>::max())
+            break;
+        const qint64 at = nextTick(std::max(due - 1, wall));
+        if (at > wallTarget)
+            break;
+        tick(at, true);
+    }
+    // the sweep of the last tick before the target
+    const qint64 last = (wallTarget / tickMicros) * tickMicros;
+    if (last > wall)
+        sweepAsOf = std::max(sweepAsOf, asOf(last));
+}
+
+void TriggerEvaluator::Private::tick(qint64 at, bool onGrid)
+{
+    wall = std::max(wall, at);
+    const qint64 runAsOf = asOf(at);
+    if (onGrid)
+        sweepAsOf = std::max(sweepAsOf, runAsOf);
+    while (!waitlist.empty() && plus(waitlist.begin()->first, precedingEventLookback) <= at) {
+        const QString id = waitlist.begin()->second;
+        waitlist.erase(waitlist.begin());
+        const QString leader = waitingOn.take(id);
+        QList<Event> &waiting = followers[leader];
+        for (qsizetype i = 0; i < waiting.size(); ++i) {
+            if (waiting[i].id == id) {
+                const Event e = waiting.takeAt(i);
+                if (waiting.isEmpty())
+                    followers.remove(leader);
+                receive(e, 1); // lost: evaluated without its leader
+                break;
             }
         }
-        const bool lost = !waitlist.empty() && waitlist.begin()->first + precedingEventLookback <= due;
-        if (lost)
-            due = waitlist.begin()->first + precedingEventLookback;
-        if (due > wallTarget)
-            return;
-        wall = std::max(wall, due);
-        if (lost) {
-            const QString id = waitlist.begin()->second;
-            waitlist.erase(waitlist.begin());
-            const QString leader = waitingOn.take(id);
-            QList<Event> &waiting = followers[leader];
-            for (qsizetype i = 0; i < waiting.size(); ++i) {
-                if (waiting[i].id == id) {
-                    const Event e = waiting.takeAt(i);
-                    if (waiting.isEmpty())
-                        followers.remove(leader);
-                    receive(e, 1); // lost: evaluated without its leader
-                    break;
-                }
-            }
-        } else {
-            proactiveRun(*runLeaf, *runLeaf->nextRun);
+    }
+    for (Leaf &leaf : leaves) {
+        if (leaf.nextRun && *leaf.nextRun <= at) {
+            proactiveRun(leaf, runAsOf);
+            if (*leaf.nextRun <= runAsOf)
+                leaf.nextRun = runAsOf + 1; // never stand still
         }
     }
 }

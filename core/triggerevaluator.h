@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 /// A dry run of a Prefect automation trigger: events replayed through the server's evaluation
 /// (spec §6.3, with the measured rules of §6.4 winning), reporting every firing.
@@ -62,6 +63,9 @@ public:
     /// Feeds the next event as the server receives it. `prefect.log.write` is skipped, as the
     /// server's triggers service does; a repeated id is ignored.
     void add(const Event &event);
+    /// An event no trigger covers still moves the server's events clock (all but
+    /// `prefect.log.write`): replays pass its times here instead of the whole event.
+    void observe(qint64 occurred, std::optional<qint64> received);
     /// Lets the server's clock run to `horizon` (µs, on the events clock): proactive windows
     /// that end by then fire; windows still open do not.
     void finish(qint64 horizon);

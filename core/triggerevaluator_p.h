@@ -10,6 +10,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,7 +23,17 @@ inline constexpr qint64 second = 1000000;
 inline constexpr qint64 precedingEventLookback = 15 * 60 * second; ///< PRECEDING_EVENT_LOOKBACK
 inline constexpr qint64 seenExpiration = 30 * 60 * second;         ///< SEEN_EXPIRATION
 inline constexpr qint64 expiredBucketBuffer = 60 * second;         ///< EXPIRED_BUCKET_BUFFER
+inline constexpr qint64 tickMicros = 5 * second;                   ///< the services' granularity
 inline constexpr int maxFollowerDepth = 20;                        ///< MAX_DEPTH_OF_PRECEDING_EVENT
+
+/// a + b, saturating: a `within` of a billion days must not wrap around.
+inline qint64 plus(qint64 a, qint64 b)
+{
+    qint64 r = 0;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? std::numeric_limits<qint64>::max() : std::numeric_limits<qint64>::min();
+    return r;
+}
 
 inline qint64 wallOf(const Event &e)
 {
@@ -65,7 +76,8 @@ struct Bucket
     qint64 start = 0;
     qint64 end = 0;
     qint64 count = 0;
-    QStringList events;   ///< opener and counted events
+    QString opener;       ///< the `after` event that opened the window
+    QStringList events;   ///< the events counted
     QString lastEvent;    ///< the server's `last_event`
 };
 
@@ -149,7 +161,12 @@ struct Node
 
 inline qint64 toMicros(double seconds)
 {
-    return qint64(seconds * 1e6 + (seconds >= 0 ? 0.5 : -0.5));
+    const double micros = seconds * 1e6 + (seconds >= 0 ? 0.5 : -0.5);
+    if (!(micros < 4e18)) // also NaN
+        return qint64(4e18);
+    if (micros < -4e18)
+        return qint64(-4e18);
+    return qint64(micros);
 }
 
 } // namespace triggereval
@@ -169,6 +186,7 @@ struct TriggerEvaluator::Private
     qint64 wall = 0;                   ///< the receive-time clock now
     qint64 lastStamp = 0;              ///< the last firing time handed out
     bool loaded = false;
+    qint64 sweepAsOf = std::numeric_limits<qint64>::min(); ///< the events clock at the last sweep
 
     QHash<QString, qint64> seen; ///< id → when it was processed (wall)
     QHash<QString, QList<Event>> followers; ///< leader id → events waiting for it
@@ -185,7 +203,11 @@ struct TriggerEvaluator::Private
         return lastStamp;
     }
 
+    void load(qint64 wallTime, qint64 occurred);
+    void arrive(qint64 wallTime, qint64 occurred);
     void advance(qint64 wallTarget);
+    void tick(qint64 at, bool onGrid);
+    qint64 nextTick(qint64 after) const;
     void receive(const Event &e, int depth);
     void process(const Event &e);
     void leafEvent(Leaf &leaf, const Event &e);

@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 
@@ -12,22 +13,57 @@ namespace ed {
 
 namespace {
 
-/// The event name of a stored body without parsing all of it: the export form starts
-/// `{"occurred":"…","event":"NAME"`. Null when the name is escaped or the shape differs.
-QString quickEventName(QByteArrayView json)
+/// The text of a JSON string member that starts at `from` (just after its opening quote);
+/// null when it holds an escape.
+QByteArrayView stringAt(QByteArrayView json, qsizetype from)
 {
-    static constexpr QByteArrayView marker = "\",\"event\":\"";
-    const qsizetype at = json.indexOf(marker);
-    if (at < 0 || at > 64)
-        return {};
-    const qsizetype from = at + marker.size();
     for (qsizetype i = from; i < json.size(); ++i) {
         if (json[i] == '\\')
             return {};
         if (json[i] == '"')
-            return QString::fromUtf8(json.sliced(from, i - from));
+            return json.sliced(from, i - from);
     }
     return {};
+}
+
+/// What the replay needs of an event it may not parse: its name and times, read from the
+/// stored export form (`{"occurred":"…","event":"NAME",…,"received":"…"|null}`).
+struct Glance
+{
+    QString name;
+    qint64 occurred = 0;
+    std::optional<qint64> received;
+};
+
+std::optional<Glance> glance(QByteArrayView json)
+{
+    static constexpr QByteArrayView head = "{\"occurred\":\"";
+    static constexpr QByteArrayView eventKey = "\",\"event\":\"";
+    static constexpr QByteArrayView receivedKey = ",\"received\":";
+    if (!json.startsWith(head))
+        return std::nullopt;
+    const QByteArrayView occurred = stringAt(json, head.size());
+    const qsizetype at = head.size() + occurred.size();
+    if (occurred.isNull() || !json.sliced(at).startsWith(eventKey))
+        return std::nullopt;
+    const QByteArrayView name = stringAt(json, at + eventKey.size());
+    const qsizetype r = json.lastIndexOf(receivedKey);
+    if (name.isNull() || r < 0)
+        return std::nullopt;
+    Glance g;
+    g.name = QString::fromUtf8(name);
+    if (!timeutil::parse(QString::fromLatin1(occurred), g.occurred))
+        return std::nullopt;
+    const QByteArrayView rest = json.sliced(r + receivedKey.size());
+    if (rest.startsWith('"')) {
+        qint64 received = 0;
+        if (!timeutil::parse(QString::fromLatin1(stringAt(rest, 1)), received))
+            return std::nullopt;
+        g.received = received;
+    } else if (!rest.startsWith("null")) {
+        return std::nullopt;
+    }
+    return g;
 }
 
 } // namespace
@@ -41,30 +77,43 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
     result.leafPaths = evaluator.leafPaths();
     result.leafMatches.fill(0, result.leafPaths.size());
 
-    // Only the events some trigger covers are kept: a million cached events become the few
-    // thousand that matter before they are ordered by receive time.
-    struct Pending
+    // Every event moves the server's clock, but only those some trigger covers are parsed and
+    // kept whole: the rest are a time on the timeline (24 bytes each).
+    struct Item
     {
         qint64 wall;
-        Event event;
+        qint64 occurred;
+        std::optional<qint64> received;
+        qsizetype event; ///< index into `events`, or -1 for a time only
     };
-    std::vector<Pending> pending;
+    std::vector<Item> timeline;
+    std::vector<Event> events;
     EventFilter ordered = filter;
     ordered.order = EventFilter::Order::Asc;
     bool stopped = false;
     qint64 newest = std::numeric_limits<qint64>::min();
+    auto observe = [&](qint64 occurred, std::optional<qint64> received) {
+        timeline.push_back({received.value_or(occurred), occurred, received, -1});
+    };
     const bool ok = store.forEachJson(ordered, -1, [&](QByteArrayView json) {
         if (cancelled && (result.eventsRead & 0x3ff) == 0 && cancelled()) {
             stopped = true;
             return false;
         }
         ++result.eventsRead;
-        if (const QString name = quickEventName(json); !name.isNull() && !evaluator.mayCover(name))
+        const auto g = glance(json);
+        if (g && g->name == u"prefect.log.write")
+            return true; // the triggers service never sees these
+        if (g && !evaluator.mayCover(g->name)) {
+            observe(g->occurred, g->received);
             return true;
+        }
         Event event;
         EventError why;
         if (!parseEvent(json, event, why))
             return true; // the cache holds only valid events; a damaged row is not fatal here
+        if (event.event == u"prefect.log.write")
+            return true;
         const QList<bool> covered = evaluator.covers(event);
         bool any = false;
         for (qsizetype i = 0; i < covered.size(); ++i) {
@@ -73,8 +122,13 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
                 any = true;
             }
         }
-        if (any)
-            pending.push_back({event.received.value_or(event.occurred), std::move(event)});
+        if (!any) {
+            observe(event.occurred, event.received);
+            return true;
+        }
+        timeline.push_back({event.received.value_or(event.occurred), event.occurred, event.received,
+                            qsizetype(events.size())});
+        events.push_back(std::move(event));
         return true;
     });
     if (stopped) {
@@ -87,40 +141,32 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
             *error = store.lastError();
         return std::nullopt;
     }
-    // Causal ordering: the server holds an event until the event it follows has been
-    // processed. Only a leader the cache holds, received after its follower, makes a difference
-    // here; such leaders are replayed too even when no trigger covers them. A leader received
-    // earlier, or one the cache never saw (the server most likely did), holds nothing up.
-    result.eventsReplayed = qint64(pending.size());
-    QHash<QString, qint64> wallById;
-    for (const Pending &p : pending)
-        wallById.insert(p.event.id, p.wall);
-    QStringList missing;
-    for (const Pending &p : pending) {
-        if (!p.event.follows.isEmpty() && !wallById.contains(p.event.follows))
-            missing.append(p.event.follows);
+    result.eventsReplayed = qint64(events.size());
+
+    // Causal ordering: the server holds an event until the event it `follows` has been
+    // processed (for 15 minutes at most). A leader no trigger covers still releases its
+    // followers, so the cached leaders of replayed events join the timeline as bare events.
+    QSet<QString> replayed;
+    for (const Event &e : events)
+        replayed.insert(e.id);
+    QStringList leaders;
+    for (const Event &e : events) {
+        if (!e.follows.isEmpty() && !replayed.contains(e.follows))
+            leaders.append(e.follows);
     }
-    missing.removeDuplicates();
-    const QHash<QString, qint64> arrivals = store.arrivalTimes(missing);
-    for (size_t i = 0; i < pending.size() && i < size_t(result.eventsReplayed) + 10000; ++i) {
-        const QString follows = pending[i].event.follows;
-        if (follows.isEmpty())
-            continue;
-        if (const auto known = wallById.constFind(follows); known != wallById.constEnd()) {
-            if (*known <= pending[i].wall)
-                pending[i].event.follows.clear();
-            continue;
-        }
-        const auto arrival = arrivals.constFind(follows);
-        if (arrival != arrivals.constEnd() && *arrival > pending[i].wall) {
-            if (auto leader = store.findById(follows)) {
-                wallById.insert(leader->event.id, *arrival);
-                pending.push_back({*arrival, std::move(leader->event)});
-                continue;
-            }
-        }
-        pending[i].event.follows.clear();
+    leaders.removeDuplicates();
+    const auto arrivals = store.arrivals(leaders);
+    for (auto it = arrivals.cbegin(); it != arrivals.cend(); ++it) {
+        Event leader;
+        leader.id = it.key();
+        leader.event = it->event;
+        leader.occurred = it->occurred;
+        leader.received = it->received;
+        leader.resource.set(QStringLiteral("prefect.resource.id"), QString());
+        timeline.push_back({it->received.value_or(it->occurred), it->occurred, it->received, qsizetype(events.size())});
+        events.push_back(std::move(leader));
     }
+
     // The whole scope's newest event bounds the horizon, whatever the filter selected.
     if (!asOf) {
         EventFilter all;
@@ -128,15 +174,22 @@ std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &tri
         if (const auto page = store.page(all, 1); page && !page->isEmpty())
             newest = std::max(newest, page->constFirst().event.occurred);
     }
-    std::stable_sort(pending.begin(), pending.end(),
-                     [](const Pending &a, const Pending &b) { return a.wall < b.wall; });
-    for (size_t i = 0; i < pending.size(); ++i) {
-        if (cancelled && (i & 0x3ff) == 0 && cancelled()) {
+    for (const Item &item : timeline)
+        newest = std::max(newest, item.occurred);
+    std::stable_sort(timeline.begin(), timeline.end(), [](const Item &a, const Item &b) { return a.wall < b.wall; });
+    for (size_t i = 0; i < timeline.size(); ++i) {
+        if (cancelled && (i & 0xffff) == 0 && cancelled()) {
             if (error)
                 *error = QStringLiteral("cancelled");
             return std::nullopt;
         }
-        evaluator.add(pending[i].event);
+        const Item &item = timeline[i];
+        if (asOf && item.occurred > *asOf)
+            continue; // after the moment the dry run stands at
+        if (item.event >= 0)
+            evaluator.add(events[size_t(item.event)]);
+        else
+            evaluator.observe(item.occurred, item.received);
     }
     result.horizon = asOf.value_or(newest == std::numeric_limits<qint64>::min() ? 0 : newest);
     evaluator.finish(result.horizon);

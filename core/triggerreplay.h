@@ -31,7 +31,8 @@ struct TriggerReplay
 /// Replays the cached events that `filter` selects (its order and limit are ignored) through
 /// `trigger`, in the order the server received them (`received`, else `occurred`). Proactive
 /// windows fire when they end by `asOf`, which defaults to the newest cached event's
-/// `occurred`. `cancelled` is polled now and then. nullopt with the reason on a cache error or
+/// `occurred`; events that occurred after an explicit `asOf` are left out. `cancelled` is
+/// polled now and then. nullopt with the reason on a cache error or
 /// when cancelled.
 std::optional<TriggerReplay> replayTrigger(EventStore &store, const Trigger &trigger,
                                            const EventFilter &filter,

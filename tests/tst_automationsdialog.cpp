@@ -90,6 +90,7 @@ private slots:
     void showsRefusalsVerbatim();
     void listsTogglesAndDeletes();
     void asksBeforeDeleting();
+    void screenshots();
 };
 
 void TestAutomationsDialog::createsTheBodyItsFieldsDescribe()
@@ -334,6 +335,31 @@ void TestAutomationsDialog::asksBeforeDeleting()
     QVERIFY2(asked.contains(u"“keep me”"), qPrintable(asked));
     QVERIFY(!dialog.isBusy());
     QCOMPARE(server.automations.size(), 1);
+}
+
+void TestAutomationsDialog::screenshots()
+{
+    const QString dir = qEnvironmentVariable("EVENTDECK_SCREENSHOTS");
+    if (dir.isEmpty())
+        QSKIP("set EVENTDECK_SCREENSHOTS=DIR to save the dialogs' pictures");
+    PrefectTestServer server;
+    QVERIFY(server.listen());
+    AutomationClient client(options(server));
+    QVERIFY(!makeAutomation(client, u"Notify on failed flow runs"_s).isEmpty());
+    QVERIFY(!makeAutomation(client, u"Crash zombie flows"_s).isEmpty());
+    AutomationsDialog list(&client);
+    QSignalSpy refreshed(&list, &AutomationsDialog::refreshed);
+    list.resize(900, 360);
+    list.show();
+    QVERIFY(refreshed.wait(10000));
+    QTest::qWait(100); // let the layout take the status text in
+    QVERIFY(list.grab().save(dir + u"/automations.png"_s));
+    CreateAutomationDialog create(trigger(kFailures), &client);
+    create.resize(760, 640);
+    create.show();
+    child<QLineEdit>(&create, "nameEdit")->setText(u"Notify on failed flow runs"_s);
+    QTest::qWait(100);
+    QVERIFY(create.grab().save(dir + u"/createautomation.png"_s));
 }
 
 QTEST_MAIN(TestAutomationsDialog)

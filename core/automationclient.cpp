@@ -2,6 +2,7 @@
 
 #include "core/event.h"
 #include "core/json.h"
+#include "core/prefectrequest.h"
 #include "core/prefectsettings.h"
 
 #include <QNetworkAccessManager>
@@ -233,15 +234,7 @@ AutomationClient::~AutomationClient() = default;
 
 QNetworkRequest AutomationClient::request(const QString &path) const
 {
-    QNetworkRequest r(QUrl(m_options.apiUrl + path));
-    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    r.setRawHeader("Accept", "application/json");
-    r.setTransferTimeout(m_options.transferTimeoutMs);
-    if (!m_options.authString.isEmpty())
-        r.setRawHeader("Authorization", "Basic " + m_options.authString.toUtf8().toBase64());
-    else if (!m_options.apiKey.isEmpty())
-        r.setRawHeader("Authorization", "Bearer " + m_options.apiKey.toUtf8());
-    return r;
+    return prefectRequest(m_options.apiUrl + path, m_options.apiKey, m_options.authString, m_options.transferTimeoutMs);
 }
 
 AutomationReply *AutomationClient::list(int limit, int offset)

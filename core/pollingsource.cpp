@@ -1,6 +1,7 @@
 #include "core/pollingsource.h"
 
 #include "core/json.h"
+#include "core/prefectrequest.h"
 #include "core/serverfilter.h"
 #include "core/timeutil.h"
 
@@ -63,15 +64,7 @@ void PollingSource::stop()
 
 QNetworkRequest PollingSource::request(const QString &path) const
 {
-    QNetworkRequest r(QUrl(m_options.apiUrl + path));
-    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    r.setRawHeader("Accept", "application/json");
-    r.setTransferTimeout(m_options.transferTimeoutMs);
-    if (!m_options.authString.isEmpty())
-        r.setRawHeader("Authorization", "Basic " + m_options.authString.toUtf8().toBase64());
-    else if (!m_options.apiKey.isEmpty())
-        r.setRawHeader("Authorization", "Bearer " + m_options.apiKey.toUtf8());
-    return r;
+    return prefectRequest(m_options.apiUrl + path, m_options.apiKey, m_options.authString, m_options.transferTimeoutMs);
 }
 
 void PollingSource::beginPass()

@@ -1,5 +1,7 @@
 #include "ui/eventnames.h"
 
+#include <algorithm>
+
 #include <QStringList>
 
 namespace ed::ui {
@@ -102,6 +104,22 @@ QString globLiteral(const QString &value)
             out += c;
     }
     return out;
+}
+
+QStringList withDottedPrefixes(const QStringList &names, const QString &typed)
+{
+    QStringList rows = names;
+    for (const QString &name : names) {
+        for (qsizetype dot = name.indexOf(u'.', qMax<qsizetype>(0, typed.size() - 1)); dot >= 0;
+             dot = name.indexOf(u'.', dot + 1)) {
+            const QString pattern = name.left(dot + 1) + u'*';
+            if (pattern.startsWith(typed))
+                rows.append(pattern);
+        }
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    return rows;
 }
 
 } // namespace ed::ui

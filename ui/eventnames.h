@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 /// The words the panes use for events and resources, and the filter-bar terms they emit.
 namespace ed::ui {
@@ -26,5 +27,9 @@ QString filterTerm(const QString &key, const QString &value);
 /// `[` become one-character sets. A leading `!`, which would negate the pattern and has no
 /// escape, becomes `?`, so the pattern then also matches other first characters.
 QString globLiteral(const QString &value);
+
+/// Event names with each of their dotted prefixes as a `prefix.*` pattern that starts with
+/// `typed`, sorted and without repeats: what completion offers for an event name or pattern.
+QStringList withDottedPrefixes(const QStringList &names, const QString &typed);
 
 } // namespace ed::ui

@@ -1,5 +1,7 @@
 #include "ui/filtercompleter.h"
 
+#include "ui/eventnames.h"
+
 #include "core/eventstore.h"
 #include "core/filterexpression.h"
 
@@ -52,24 +54,6 @@ QString unquoted(QStringView typed)
             out += c;
     }
     return out;
-}
-
-// Event names with each of their dotted prefixes as a `prefix.*` pattern, in tree order
-// (`prefect.flow-run.*` sorts before `prefect.flow-run.Completed`).
-QStringList withDottedPrefixes(const QStringList &names, const QString &typed)
-{
-    QStringList rows = names;
-    for (const QString &name : names) {
-        for (qsizetype dot = name.indexOf(u'.', qMax<qsizetype>(0, typed.size() - 1)); dot >= 0;
-             dot = name.indexOf(u'.', dot + 1)) {
-            const QString pattern = name.left(dot + 1) + u'*';
-            if (pattern.startsWith(typed))
-                rows.append(pattern);
-        }
-    }
-    std::sort(rows.begin(), rows.end());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    return rows;
 }
 
 } // namespace

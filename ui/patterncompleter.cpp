@@ -1,5 +1,7 @@
 #include "ui/patterncompleter.h"
 
+#include "ui/eventnames.h"
+
 #include "core/eventstore.h"
 
 #include <QAbstractItemView>
@@ -25,22 +27,6 @@ void sortUnique(QStringList &rows)
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
 }
 
-// Event names with each of their dotted prefixes as a `prefix.*` pattern, in tree order. The
-// filter bar's completer does the same inside an `event:` term.
-QStringList withDottedPrefixes(const QStringList &names, const QString &typed)
-{
-    QStringList rows = names;
-    for (const QString &name : names) {
-        for (qsizetype dot = name.indexOf(u'.', qMax<qsizetype>(0, typed.size() - 1)); dot >= 0;
-             dot = name.indexOf(u'.', dot + 1)) {
-            const QString pattern = name.left(dot + 1) + u'*';
-            if (pattern.startsWith(typed))
-                rows.append(pattern);
-        }
-    }
-    sortUnique(rows);
-    return rows;
-}
 
 } // namespace
 

@@ -6,6 +6,7 @@
 #include "core/automationaction.h"
 #include "core/automationclient.h"
 #include "core/json.h"
+#include "tests/automationtestsupport.h"
 #include "tests/testserver/prefecttestserver.h"
 
 #include <QFile>
@@ -13,6 +14,7 @@
 #include <QTest>
 
 using namespace ed;
+using namespace ed::testsupport;
 using namespace Qt::StringLiterals;
 using ed::testing::PrefectTestServer;
 using Source = AutomationAction::Source;
@@ -22,56 +24,6 @@ Q_DECLARE_METATYPE(ed::AutomationAction)
 namespace {
 
 const QString kDeployment = u"5f8e1c4a-2b3d-4e5f-8a9b-0c1d2e3f4a5b"_s;
-const QString kAutomation = u"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"_s;
-const QString kBlock = u"9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"_s;
-
-QByteArray readTranscript(const char *name)
-{
-    QFile f(QStringLiteral(EVENTDECK_FIXTURES "/prefect-transcripts/") + QLatin1StringView(name));
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-/// The value at `path` (object keys) in `doc`, minified.
-QByteArray member(const QByteArray &doc, const QStringList &path)
-{
-    json::Value root;
-    if (!json::parse(doc, root))
-        return {};
-    const json::Value *v = &root;
-    for (const QString &step : path) {
-        if (!v->isObject() || !(v = v->find(step)))
-            return {};
-    }
-    return json::minify(QByteArrayView(doc).sliced(v->begin, v->end - v->begin));
-}
-
-Trigger trigger(const char *json)
-{
-    return parseTrigger(QByteArray(json)).value_or(Trigger{});
-}
-
-const char *const kReactive = R"({"type":"event","match":{"prefect.resource.id":"x.*"},
-    "expect":["x.happened"],"posture":"Reactive","threshold":1,"within":0})";
-
-AutomationResult wait(AutomationReply *reply)
-{
-    QSignalSpy spy(reply, &AutomationReply::finished);
-    if (!spy.wait(10000)) {
-        AutomationResult timedOut;
-        timedOut.error = u"test: no answer"_s;
-        return timedOut;
-    }
-    return spy.first().first().value<AutomationResult>();
-}
-
-AutomationClient::Options options(const PrefectTestServer &server)
-{
-    AutomationClient::Options o;
-    o.apiUrl = server.apiUrl();
-    o.authString = server.authString;
-    o.transferTimeoutMs = 5000;
-    return o;
-}
 
 } // namespace
 

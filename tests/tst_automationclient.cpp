@@ -7,6 +7,7 @@
 #include "core/automationclient.h"
 #include "core/event.h"
 #include "core/json.h"
+#include "tests/automationtestsupport.h"
 #include "tests/testserver/prefecttestserver.h"
 
 #include <QFile>
@@ -15,33 +16,11 @@
 #include <QTest>
 
 using namespace ed;
+using namespace ed::testsupport;
 using namespace Qt::StringLiterals;
 using ed::testing::PrefectTestServer;
 
 namespace {
-
-const QString kAutomation = u"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"_s;
-const QString kBlock = u"9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"_s;
-
-QByteArray readTranscript(const char *name)
-{
-    QFile f(QStringLiteral(EVENTDECK_FIXTURES "/prefect-transcripts/") + QLatin1StringView(name));
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-/// The value at `path` (object keys) in `doc`, minified.
-QByteArray member(const QByteArray &doc, const QStringList &path)
-{
-    json::Value root;
-    if (!json::parse(doc, root))
-        return {};
-    const json::Value *v = &root;
-    for (const QString &step : path) {
-        if (!v->isObject() || !(v = v->find(step)))
-            return {};
-    }
-    return json::minify(QByteArrayView(doc).sliced(v->begin, v->end - v->begin));
-}
 
 QStringList keys(const QByteArray &object)
 {
@@ -49,34 +28,6 @@ QStringList keys(const QByteArray &object)
     if (!json::parse(object, v) || !v.isObject())
         return {};
     return QStringList(v.keys.cbegin(), v.keys.cend());
-}
-
-Trigger trigger(const char *json)
-{
-    return parseTrigger(QByteArray(json)).value_or(Trigger{});
-}
-
-const char *const kReactive = R"({"type":"event","match":{"prefect.resource.id":"x.*"},
-    "expect":["x.happened"],"posture":"Reactive","threshold":1,"within":0})";
-
-AutomationResult wait(AutomationReply *reply)
-{
-    QSignalSpy spy(reply, &AutomationReply::finished);
-    if (!spy.wait(10000)) {
-        AutomationResult timedOut;
-        timedOut.error = u"test: no answer"_s;
-        return timedOut;
-    }
-    return spy.first().first().value<AutomationResult>();
-}
-
-AutomationClient::Options options(const PrefectTestServer &server)
-{
-    AutomationClient::Options o;
-    o.apiUrl = server.apiUrl();
-    o.authString = server.authString;
-    o.transferTimeoutMs = 5000;
-    return o;
 }
 
 } // namespace

@@ -65,49 +65,13 @@ bool FilterCompleter::Context::sameLookup(const Context &other) const
 }
 
 FilterCompleter::FilterCompleter(QLineEdit *line, EventStore *store, QObject *parent)
-    : QObject(parent)
-    , m_line(line)
-    , m_store(store)
-    , m_completer(new QCompleter(this))
-    , m_model(new QStringListModel(this))
-    , m_debounce(new QTimer(this))
+    : CompletionPopup(line, store, parent)
 {
-    m_completer->setModel(m_model);
-    m_completer->setWidget(line);
-    m_completer->setCompletionMode(QCompleter::PopupCompletion);
-    m_completer->setModelSorting(QCompleter::UnsortedModel); // values come most used first
-    m_completer->setMaxVisibleItems(12);
-    // Our filter must see keys before QCompleter's, which sends Enter to the line edit first
-    // and would apply the filter with the uncompleted text: filters installed last run first.
-    m_completer->popup()->installEventFilter(this);
-    line->installEventFilter(this);
-
-    m_debounce->setSingleShot(true);
-    m_debounce->setInterval(debounceMs);
-    connect(m_debounce, &QTimer::timeout, this, &FilterCompleter::refresh);
     connect(line, &QLineEdit::textEdited, this, &FilterCompleter::onTextEdited);
     connect(line, &QLineEdit::cursorPositionChanged, this, &FilterCompleter::onCursorMoved);
-    // Enter applied the filter: nothing pending may pop up over the result.
-    connect(line, &QLineEdit::returnPressed, this, [this] {
-        m_debounce->stop();
-        hide();
-    });
-    connect(m_completer, qOverload<const QModelIndex &>(&QCompleter::activated), this,
-            [this](const QModelIndex &index) { accept(index.data(Qt::EditRole).toString()); });
 }
 
-FilterCompleter::~FilterCompleter()
-{
-    // A widget being destroyed clears the focus when it "has" it, and the popup has it through
-    // its focus proxy, the line edit: the user would lose the caret.
-    m_completer->popup()->setFocusProxy(nullptr);
-}
-
-void FilterCompleter::setStore(EventStore *store)
-{
-    m_store = store;
-    hide();
-}
+FilterCompleter::~FilterCompleter() = default;
 
 FilterCompleter::Context FilterCompleter::contextAt(const QString &text, qsizetype cursor)
 {
@@ -277,11 +241,6 @@ void FilterCompleter::show(const Context &context, const QStringList &rows)
     m_completer->complete(rect);
 }
 
-void FilterCompleter::hide()
-{
-    if (m_completer->popup()->isVisible())
-        m_completer->popup()->hide();
-}
 
 void FilterCompleter::onTextEdited()
 {
@@ -361,52 +320,25 @@ void FilterCompleter::accept(const QString &row)
     }
 }
 
-bool FilterCompleter::eventFilter(QObject *watched, QEvent *event)
+void FilterCompleter::openOnRequest()
 {
-    QAbstractItemView *popup = m_completer->popup();
-    if (event->type() != QEvent::KeyPress || (watched != popup && watched != m_line))
-        return QObject::eventFilter(watched, event);
-    auto *key = static_cast<QKeyEvent *>(event);
-    if (popup->isVisible()) {
-        // Reached here on the popup (it has the keyboard while open) or, when something sends
-        // keys to the line edit directly, on the line edit: the same rules either way.
-        const QModelIndex current = popup->currentIndex();
-        switch (key->key()) {
-        case Qt::Key_Return:
-        case Qt::Key_Enter:
-            if (!current.isValid())
-                return false; // no row chosen: Enter applies the filter, QCompleter closes
-            accept(current.data(Qt::EditRole).toString());
-            return true;
-        case Qt::Key_Tab: {
-            const QModelIndex row =
-                current.isValid() ? current : m_completer->completionModel()->index(0, 0);
-            accept(row.data(Qt::EditRole).toString());
-            return true;
-        }
-        case Qt::Key_Escape:
-            m_debounce->stop();
-            hide();
-            return true;
-        default: return QObject::eventFilter(watched, event);
-        }
-    }
-    if (watched != m_line)
-        return QObject::eventFilter(watched, event);
-    if (key->key() == Qt::Key_Space && key->modifiers() == Qt::ControlModifier) {
-        const Context context = contextAt(m_line->text(), m_line->cursorPosition());
-        show(context, lookup(context, true));
-        return true;
-    }
+    if (!m_line)
+        return;
+    const Context context = contextAt(m_line->text(), m_line->cursorPosition());
+    show(context, lookup(context, true));
+}
+
+bool FilterCompleter::lineKey(QKeyEvent *key)
+{
     // Tab typed before the pause that would have opened the popup: complete all the same.
     if (key->key() == Qt::Key_Tab && key->modifiers() == Qt::NoModifier && m_debounce->isActive()) {
         refresh();
-        if (popup->isVisible()) {
+        if (popupVisible()) {
             accept(m_completer->completionModel()->index(0, 0).data(Qt::EditRole).toString());
             return true;
         }
     }
-    return QObject::eventFilter(watched, event);
+    return false;
 }
 
 } // namespace ed::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/completionpopup.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -30,7 +32,7 @@ namespace ed::ui {
 ///
 /// Lookups run on the GUI thread, ~80 ms after the last keystroke; they are dictionary and
 /// index seeks (EventStore::labelKeys() and friends) that take well under a millisecond.
-class FilterCompleter final : public QObject
+class FilterCompleter final : public CompletionPopup
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FilterCompleter)
@@ -41,21 +43,16 @@ public:
     FilterCompleter(QLineEdit *line, EventStore *store, QObject *parent = nullptr);
     ~FilterCompleter() override;
 
-    void setStore(EventStore *store);
 
-    /// The completer; its completionModel() holds the rows the popup shows.
-    QCompleter *completer() const { return m_completer; }
     /// Looks up the completions for the cursor's position now, as the debounce timer does, and
     /// shows or hides the popup.
-    void refresh();
+    void refresh() override;
     /// Replaces the part of the current term being completed with `row` (a row of the popup).
-    void accept(const QString &row);
-
-    static constexpr int debounceMs = 80;
-    static constexpr int lookupLimit = 100;
+    void accept(const QString &row) override;
 
 protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
+    void openOnRequest() override;
+    bool lineKey(QKeyEvent *key) override;
 
 private:
     enum class Kind { None, TermKey, LabelKey, LabelValue, EventName, Role, ResourceId };
@@ -80,15 +77,8 @@ private:
     void onTextEdited();
     void onCursorMoved();
     void show(const Context &context, const QStringList &rows);
-    void hide();
 
-    QPointer<QLineEdit> m_line;
-    EventStore *m_store = nullptr;
-    QCompleter *m_completer = nullptr;
-    QStringListModel *m_model = nullptr;
-    QTimer *m_debounce = nullptr;
     Context m_shown; ///< the context of the rows in the model
-    bool m_inserting = false;
 };
 
 } // namespace ed::ui

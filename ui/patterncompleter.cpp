@@ -31,51 +31,17 @@ void sortUnique(QStringList &rows)
 } // namespace
 
 PatternCompleter::PatternCompleter(QLineEdit *line, Mode mode, EventStore *store, QObject *parent)
-    : QObject(parent)
-    , m_line(line)
+    : CompletionPopup(line, store, parent)
     , m_mode(mode)
-    , m_store(store)
-    , m_completer(new QCompleter(this))
-    , m_model(new QStringListModel(this))
-    , m_debounce(new QTimer(this))
 {
-    m_completer->setModel(m_model);
-    m_completer->setWidget(line);
-    m_completer->setCompletionMode(QCompleter::PopupCompletion);
-    m_completer->setModelSorting(QCompleter::UnsortedModel); // values come most used first
-    m_completer->setCaseSensitivity(Qt::CaseSensitive);      // patterns match case-sensitively
-    m_completer->setMaxVisibleItems(12);
-    // Installed after QCompleter's own filter, so it sees Enter first (QCompleter would hand
-    // Enter to the line edit, which adds the uncompleted text).
-    m_completer->popup()->installEventFilter(this);
-    line->installEventFilter(this);
-
-    m_debounce->setSingleShot(true);
-    m_debounce->setInterval(debounceMs);
-    connect(m_debounce, &QTimer::timeout, this, &PatternCompleter::refresh);
+    m_completer->setCaseSensitivity(Qt::CaseSensitive); // patterns match case-sensitively
     connect(line, &QLineEdit::textEdited, this, [this] {
         if (!m_inserting)
             m_debounce->start();
     });
-    connect(line, &QLineEdit::returnPressed, this, [this] {
-        m_debounce->stop();
-        hide();
-    });
-    connect(m_completer, qOverload<const QModelIndex &>(&QCompleter::activated), this,
-            [this](const QModelIndex &index) { accept(index.data(Qt::EditRole).toString()); });
 }
 
-PatternCompleter::~PatternCompleter()
-{
-    // The popup has the focus through its proxy, the line edit: keep the caret there.
-    m_completer->popup()->setFocusProxy(nullptr);
-}
-
-void PatternCompleter::setStore(EventStore *store)
-{
-    m_store = store;
-    hide();
-}
+PatternCompleter::~PatternCompleter() = default;
 
 QStringList PatternCompleter::rowsFor(const QString &text) const
 {
@@ -147,11 +113,6 @@ void PatternCompleter::show(const QStringList &rows, bool explicitRequest)
     m_completer->complete();
 }
 
-void PatternCompleter::hide()
-{
-    if (m_completer->popup()->isVisible())
-        m_completer->popup()->hide();
-}
 
 void PatternCompleter::accept(const QString &row)
 {
@@ -168,43 +129,19 @@ void PatternCompleter::accept(const QString &row)
         show(rowsFor(row), true);
 }
 
-bool PatternCompleter::eventFilter(QObject *watched, QEvent *event)
+void PatternCompleter::openOnRequest()
 {
-    QAbstractItemView *popup = m_completer->popup();
-    if (event->type() != QEvent::KeyPress || (watched != popup && watched != m_line))
-        return QObject::eventFilter(watched, event);
-    auto *key = static_cast<QKeyEvent *>(event);
-    if (popup->isVisible()) {
-        const QModelIndex current = popup->currentIndex();
-        switch (key->key()) {
-        case Qt::Key_Return:
-        case Qt::Key_Enter:
-            if (!current.isValid())
-                return false; // nothing chosen: the line edit gets Enter, QCompleter closes
-            accept(current.data(Qt::EditRole).toString());
-            return true;
-        case Qt::Key_Tab: {
-            const QModelIndex row =
-                current.isValid() ? current : m_completer->completionModel()->index(0, 0);
-            accept(row.data(Qt::EditRole).toString());
-            return true;
-        }
-        case Qt::Key_Escape:
-            m_debounce->stop();
-            hide();
-            return true;
-        default: return QObject::eventFilter(watched, event);
-        }
-    }
-    if (watched == m_line
-        && ((key->key() == Qt::Key_Space && key->modifiers() == Qt::ControlModifier)
-            || (key->key() == Qt::Key_Down && key->modifiers() == Qt::NoModifier))) {
-        m_debounce->stop();
-        if (m_line)
-            show(rowsFor(m_line->text()), true);
-        return true;
-    }
-    return QObject::eventFilter(watched, event);
+    if (m_line)
+        show(rowsFor(m_line->text()), true);
+}
+
+bool PatternCompleter::lineKey(QKeyEvent *key)
+{
+    if (key->key() != Qt::Key_Down || key->modifiers() != Qt::NoModifier)
+        return false;
+    m_debounce->stop();
+    openOnRequest();
+    return true;
 }
 
 } // namespace ed::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/completionpopup.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -30,7 +32,7 @@ namespace ed::ui {
 /// Keys as in the filter bar: Tab accepts the highlighted row (the first when none is), Enter
 /// the highlighted row, Esc closes; Enter with no row highlighted reaches the line edit
 /// (returnPressed). Ctrl+Space or Down opens the popup on demand.
-class PatternCompleter final : public QObject
+class PatternCompleter final : public CompletionPopup
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PatternCompleter)
@@ -42,32 +44,21 @@ public:
     PatternCompleter(QLineEdit *line, Mode mode, EventStore *store, QObject *parent = nullptr);
     ~PatternCompleter() override;
 
-    void setStore(EventStore *store);
-    QCompleter *completer() const { return m_completer; }
     /// The rows offered for the line text `text`.
     QStringList rowsFor(const QString &text) const;
     /// Looks up the rows for the line now and shows or hides the popup.
-    void refresh();
+    void refresh() override;
     /// Puts `row` in the line; a label key or a role goes on to offer what follows it.
-    void accept(const QString &row);
-
-    static constexpr int debounceMs = 80;
-    static constexpr int lookupLimit = 100;
+    void accept(const QString &row) override;
 
 protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
+    void openOnRequest() override;
+    bool lineKey(QKeyEvent *key) override;
 
 private:
     void show(const QStringList &rows, bool explicitRequest);
-    void hide();
 
-    QPointer<QLineEdit> m_line;
     Mode m_mode;
-    EventStore *m_store = nullptr;
-    QCompleter *m_completer = nullptr;
-    QStringListModel *m_model = nullptr;
-    QTimer *m_debounce = nullptr;
-    bool m_inserting = false;
 };
 
 } // namespace ed::ui

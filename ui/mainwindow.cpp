@@ -240,6 +240,7 @@ MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> sto
     m_stateLabel->setObjectName(QStringLiteral("sourceState"));
     m_rateLabel = new QLabel(this);
     m_cachedLabel = new QLabel(this);
+    m_cachedLabel->setObjectName(QStringLiteral("cachedCount"));
     m_sizeLabel = new QLabel(this);
     m_newEventsButton = new QToolButton(this);
     m_newEventsButton->setObjectName(QStringLiteral("newEvents"));
@@ -358,6 +359,8 @@ MainWindow::MainWindow(const QString &cachePath, std::unique_ptr<EventStore> sto
     connect(m_writer.get(), &CacheWriter::stored, this, [this](qint64 stored, qint64) {
         if (stored > 0)
             m_storedSinceRefresh = true;
+        if (m_cachedTotal)
+            *m_cachedTotal += stored;
     });
     connect(m_writer.get(), &CacheWriter::failed, this, &MainWindow::showError);
     applyFilter();
@@ -1060,7 +1063,11 @@ void MainWindow::refresh()
     m_rateLabel->setText(tr("%1 events/s").arg(m_rate, 0, 'f', m_rate < 10 ? 1 : 0));
     if (!m_store)
         return;
-    m_cachedLabel->setText(tr("%L1 cached").arg(m_store->totalCount()));
+    if (!m_cachedTotal || --m_recountIn <= 0) {
+        m_cachedTotal = m_store->totalCount();
+        m_recountIn = 15; // seconds
+    }
+    m_cachedLabel->setText(tr("%L1 cached").arg(*m_cachedTotal));
     m_sizeLabel->setText(humanBytes(m_store->fileBytes()));
 }
 

@@ -170,6 +170,11 @@ private:
     bool m_following = true;
     bool m_paused = false;
     bool m_storedSinceRefresh = false;
+    /// The cached count the status bar shows: the writer's stored counts added up, recounted in
+    /// full now and then (retention and file imports change it too) — `count(*)` over a
+    /// million rows is too slow for the GUI thread every second.
+    std::optional<qint64> m_cachedTotal;
+    int m_recountIn = 0;
     qint64 m_newRows = 0;
     qint64 m_receivedThisSecond = 0;
     double m_rate = 0;

@@ -4,6 +4,7 @@
 #include "core/importer.h"
 #include "core/trigger.h"
 #include "ui/automateladder.h"
+#include "tests/fixtureevents.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -66,17 +67,7 @@ private:
 
 void TestAutomateLadder::initTestCase()
 {
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    EventReader reader(&file);
-    for (Event e;;) {
-        const auto result = reader.next(e);
-        if (result == EventReader::Result::End)
-            break;
-        QVERIFY2(result != EventReader::Result::Fatal, qPrintable(reader.reason()));
-        if (result == EventReader::Result::Event)
-            m_events.append(e);
-    }
+    m_events = testsupport::fixtureEvents();
     QVERIFY(m_events.size() >= 20);
 }
 

@@ -4,6 +4,7 @@
 #include "core/event.h"
 #include "core/eventstore.h"
 #include "core/importer.h"
+#include "tests/fixtureevents.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -69,19 +70,7 @@ void TestCompletion::initTestCase()
     QVERIFY2(m_store.open(m_dir.filePath(QStringLiteral("cache.sqlite"))),
              qPrintable(m_store.lastError()));
 
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    EventReader reader(&file);
-    QList<Event> fixture;
-    for (;;) {
-        Event e;
-        const auto result = reader.next(e);
-        if (result == EventReader::Result::End)
-            break;
-        QVERIFY2(result != EventReader::Result::Fatal, qPrintable(reader.reason()));
-        if (result == EventReader::Result::Event)
-            fixture.append(e);
-    }
+    const QList<Event> fixture = testsupport::fixtureEvents();
     QVERIFY(m_store.ingest(fixture, QStringLiteral("file:fixture")).stored >= 20);
 
     // `team`: alpha used 3 times, beta 2, alpine once; `café` beside `cafe`.

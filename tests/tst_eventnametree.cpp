@@ -9,6 +9,7 @@
 #include "core/timeutil.h"
 #include "ui/eventnamemodel.h"
 #include "ui/eventnametree.h"
+#include "tests/fixtureevents.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -28,24 +29,6 @@ using namespace Qt::StringLiterals;
 using Mark = EventNameModel::Mark;
 
 namespace {
-
-QList<Event> fixtureEvents()
-{
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    EventReader reader(&file);
-    QList<Event> out;
-    QSet<QString> seen;
-    Event e;
-    while (reader.next(e) == EventReader::Result::Event) {
-        if (!seen.contains(e.id)) { // the cache keeps the first copy of an id
-            seen.insert(e.id);
-            out.append(e);
-        }
-    }
-    return out;
-}
 
 EventFilter filterOf(const QString &expression)
 {
@@ -160,7 +143,7 @@ private:
 
 void TestEventNameTree::initTestCase()
 {
-    m_fixture = fixtureEvents();
+    m_fixture = testsupport::fixtureEvents(testsupport::Copies::FirstOnly);
     QCOMPARE(m_fixture.size(), 27);
 }
 

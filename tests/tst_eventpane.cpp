@@ -13,6 +13,7 @@
 #include "ui/eventtree.h"
 #include "ui/resourcepane.h"
 #include "ui/resourcetimelinemodel.h"
+#include "tests/fixtureevents.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -148,25 +149,8 @@ void TestEventPane::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("cache.sqlite"))));
 
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    EventReader reader(&file);
-    QList<Event> all;
-    QSet<QString> ids;
-    for (;;) {
-        Event e;
-        const auto result = reader.next(e);
-        if (result == EventReader::Result::End)
-            break;
-        QVERIFY2(result != EventReader::Result::Fatal, qPrintable(reader.reason()));
-        if (result != EventReader::Result::Event)
-            continue;
-        all.append(e);
-        if (!ids.contains(e.id)) {
-            ids.insert(e.id);
-            m_fixture.append(e);
-        }
-    }
+    const QList<Event> all = testsupport::fixtureEvents();
+    m_fixture = testsupport::fixtureEvents(testsupport::Copies::FirstOnly);
     QVERIFY(m_fixture.size() >= 20);
     QCOMPARE(m_store.ingest(all, QStringLiteral("file:prefect-sample-events.json")).stored,
              m_fixture.size());

@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "ui/exportdialog.h"
 #include "ui/exportjob.h"
+#include "tests/fixtureevents.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -38,24 +39,6 @@ using namespace ed::ui;
 Q_DECLARE_METATYPE(ed::EventFilter)
 
 namespace {
-
-QList<Event> fixtureEvents()
-{
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    EventReader reader(&file);
-    QList<Event> out;
-    Event e;
-    for (;;) {
-        const auto r = reader.next(e);
-        if (r == EventReader::Result::Event)
-            out.append(e);
-        else if (r != EventReader::Result::Rejected)
-            break;
-    }
-    return out;
-}
 
 qint64 at(const char *iso)
 {
@@ -125,7 +108,7 @@ private:
 void TestExportDialog::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const QList<Event> events = fixtureEvents();
+    const QList<Event> events = testsupport::fixtureEvents();
     QCOMPARE(events.size(), 30);
     m_cache = m_dir.filePath(QStringLiteral("cache.sqlite"));
     {

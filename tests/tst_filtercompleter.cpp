@@ -6,6 +6,7 @@
 #include "core/filterexpression.h"
 #include "core/importer.h"
 #include "ui/filtercompleter.h"
+#include "tests/fixtureevents.h"
 
 #include <QAbstractItemModelTester>
 #include <QAbstractItemView>
@@ -64,19 +65,7 @@ void TestFilterCompleter::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("cache.sqlite"))));
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    EventReader reader(&file);
-    QList<Event> events;
-    for (;;) {
-        Event e;
-        const auto result = reader.next(e);
-        if (result == EventReader::Result::End)
-            break;
-        QVERIFY2(result != EventReader::Result::Fatal, qPrintable(reader.reason()));
-        if (result == EventReader::Result::Event)
-            events.append(e);
-    }
+    const QList<Event> events = testsupport::fixtureEvents();
     QVERIFY(m_store.ingest(events, QStringLiteral("file:fixture")).stored >= 20);
 }
 

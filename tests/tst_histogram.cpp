@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "ui/histogramwidget.h"
 #include "ui/timeticks.h"
+#include "tests/fixtureevents.h"
 
 #include <QApplication>
 #include <QFile>
@@ -37,24 +38,6 @@ qint64 at(const char *iso)
     qint64 t = 0;
     timeutil::parse(QString::fromLatin1(iso), t);
     return t;
-}
-
-QList<Event> fixtureEvents()
-{
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    EventReader reader(&file);
-    QList<Event> out;
-    Event e;
-    for (;;) {
-        const auto r = reader.next(e);
-        if (r == EventReader::Result::Event)
-            out.append(e);
-        else if (r != EventReader::Result::Rejected)
-            break;
-    }
-    return out;
 }
 
 // Demo-like activity: the fixtures' events again and again with fresh ids, busier in waves
@@ -133,7 +116,7 @@ void TestHistogram::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("cache.sqlite"))));
-    const QList<Event> events = fixtureEvents();
+    const QList<Event> events = testsupport::fixtureEvents();
     QCOMPARE(events.size(), 30);
     const IngestStats stats = m_store.ingest(events, QStringLiteral("file:fixtures"));
     QCOMPARE(stats.stored + stats.duplicates, 30); // the fixtures repeat a few ids
@@ -382,7 +365,7 @@ void TestHistogram::paintsInBothPalettes()
     EventStore store;
     QVERIFY(store.open(dir.filePath(QStringLiteral("demo.sqlite"))));
     const qint64 end = at("2026-03-31T18:00:00Z");
-    QCOMPARE(store.ingest(busyEvents(fixtureEvents(), 30000, end - 6 * kHour, 6 * kHour),
+    QCOMPARE(store.ingest(busyEvents(testsupport::fixtureEvents(), 30000, end - 6 * kHour, 6 * kHour),
                           QStringLiteral("demo"))
                  .stored,
              30000);

@@ -9,6 +9,7 @@
 #include "ui/mainwindow.h"
 #include "core/timeutil.h"
 #include "tests/testserver/prefecttestserver.h"
+#include "tests/fixtureevents.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -27,28 +28,6 @@
 
 using namespace ed;
 using namespace ed::ui;
-
-namespace {
-
-QList<Event> fixtureEvents()
-{
-    QFile file(QStringLiteral(EVENTDECK_FIXTURES "/prefect-sample-events.json"));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    EventReader reader(&file);
-    QList<Event> out;
-    QSet<QString> seen;
-    Event e;
-    while (reader.next(e) == EventReader::Result::Event) {
-        if (!seen.contains(e.id)) {
-            seen.insert(e.id);
-            out.append(e);
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -81,7 +60,7 @@ private:
 void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
-    m_fixture = fixtureEvents();
+    m_fixture = testsupport::fixtureEvents(testsupport::Copies::FirstOnly);
     QCOMPARE(m_fixture.size(), 27);
 }
 

@@ -140,17 +140,6 @@ public:
     }
 };
 
-void writeList(QByteArray &out, const QStringList &list)
-{
-    out.append('[');
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        if (i)
-            out.append(',');
-        json::appendQuoted(out, list[i]);
-    }
-    out.append(']');
-}
-
 class Writer
 {
 public:
@@ -169,7 +158,7 @@ public:
     {
         if (v) {
             key(k);
-            writeList(out, *v);
+            json::appendStringList(out, *v);
         }
     }
     void spec(const char *k, const std::optional<ResourceSpec> &v)
@@ -186,7 +175,7 @@ public:
             if (v->entries[i].single && v->entries[i].patterns.size() == 1)
                 json::appendQuoted(out, v->entries[i].patterns.front());
             else
-                writeList(out, v->entries[i].patterns);
+                json::appendStringList(out, v->entries[i].patterns);
         }
         out.append('}');
     }
@@ -635,7 +624,7 @@ QByteArray EventFilter::toJson() const
             for (qsizetype i = 0; i < r.resourcesInRoles->size(); ++i) {
                 if (i)
                     w.out.append(',');
-                writeList(w.out, {(*r.resourcesInRoles)[i].first, (*r.resourcesInRoles)[i].second});
+                json::appendStringList(w.out, {(*r.resourcesInRoles)[i].first, (*r.resourcesInRoles)[i].second});
             }
             w.out.append(']');
         }

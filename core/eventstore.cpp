@@ -2,6 +2,7 @@
 
 #include "core/codec.h"
 #include "core/filtersql.h"
+#include "core/histogrambuckets.h"
 #include "core/json.h"
 #include "core/sqlite.h"
 #include "core/timeutil.h"
@@ -61,18 +62,6 @@ const char *const kSecondaryIndexes[] = {
 constexpr int kLabelRowsPerInsert = 8;
 constexpr qint64 kBulkTransactionEvents = 25000;
 constexpr qint64 kPivot = 1711929600LL * 1000000; // 2024-04-01T00:00:00Z, Prefect's PIVOT_DATETIME
-
-qint64 unitSeconds(TimeUnit unit)
-{
-    switch (unit) {
-    case TimeUnit::Week: return 7 * 86400;
-    case TimeUnit::Day: return 86400;
-    case TimeUnit::Hour: return 3600;
-    case TimeUnit::Minute: return 60;
-    case TimeUnit::Second: return 1;
-    }
-    return 86400;
-}
 
 QString isoOffset(qint64 micros)
 {
@@ -907,7 +896,7 @@ std::optional<QList<CountBucket>> EventStore::countBy(Countable countable, const
         d->error = QStringLiteral("The minimum interval is 0.01");
         return std::nullopt;
     }
-    const qint64 width = qint64(std::llround(interval * double(unitSeconds(unit)) * 1e6));
+    const qint64 width = bucketWidthMicros(unit, interval);
     auto bucketOf = [&](qint64 t) {
         const qint64 rel = t - kPivot;
         return rel >= 0 ? rel / width : -((-rel + width - 1) / width);

@@ -63,7 +63,7 @@ BucketChoice make(TimeUnit unit, double interval, qint64 since, qint64 until)
 
 qint64 bucketWidthMicros(TimeUnit unit, double interval)
 {
-    // The same arithmetic as EventStore::countBy, so that both agree on every boundary.
+    // EventStore::countBy uses this too, so the histogram and count-by agree on every boundary.
     return qint64(std::llround(interval * double(unitSeconds(unit)) * 1e6));
 }
 

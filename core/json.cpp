@@ -515,4 +515,15 @@ void appendQuoted(QByteArray &out, QStringView s)
     out.resize(p - out.constData());
 }
 
+void appendStringList(QByteArray &out, const QStringList &list)
+{
+    out.append('[');
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        if (i)
+            out.append(',');
+        appendQuoted(out, list[i]);
+    }
+    out.append(']');
+}
+
 } // namespace ed::json

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -79,5 +80,7 @@ QByteArray minify(QByteArrayView json);
 /// Appends `s` as a JSON string literal (quotes included), escaping as Python's json.dumps
 /// with ensure_ascii=False does.
 void appendQuoted(QByteArray &out, QStringView s);
+/// Appends `list` as a JSON array of strings.
+void appendStringList(QByteArray &out, const QStringList &list);
 
 } // namespace ed::json

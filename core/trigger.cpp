@@ -282,17 +282,6 @@ private:
 
 // --- writing ---
 
-void writeList(QByteArray &out, const QStringList &list)
-{
-    out.append('[');
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        if (i)
-            out.append(',');
-        json::appendQuoted(out, list[i]);
-    }
-    out.append(']');
-}
-
 void writeSpec(QByteArray &out, const ResourceSpec &spec)
 {
     out.append('{');
@@ -305,7 +294,7 @@ void writeSpec(QByteArray &out, const ResourceSpec &spec)
         if (e.single && e.patterns.size() == 1)
             json::appendQuoted(out, e.patterns.front());
         else
-            writeList(out, e.patterns);
+            json::appendStringList(out, e.patterns);
     }
     out.append('}');
 }
@@ -351,11 +340,11 @@ void writeTrigger(QByteArray &out, const Trigger &t)
             writeSpec(out, e->matchRelated.front());
         }
         key(out, "after");
-        writeList(out, e->after);
+        json::appendStringList(out, e->after);
         key(out, "expect");
-        writeList(out, e->expect);
+        json::appendStringList(out, e->expect);
         key(out, "for_each");
-        writeList(out, e->forEach);
+        json::appendStringList(out, e->forEach);
         if (e->posture) {
             key(out, "posture");
             out.append(*e->posture == Posture::Proactive ? "\"Proactive\"" : "\"Reactive\"");

@@ -4,6 +4,7 @@
 
 #include "core/secretstore.h"
 #include "ui/connectiondialog.h"
+#include "ui/palette.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -462,19 +463,7 @@ void TestConnectionDialog::screenshots()
     QVERIFY(server.listen());
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     const QPalette light = QApplication::style()->standardPalette();
-    QPalette dark = light;
-    for (const auto &[role, color] :
-         {std::pair{QPalette::Window, QColor(0x2b, 0x2d, 0x30)},
-          std::pair{QPalette::WindowText, QColor(0xdf, 0xe1, 0xe5)},
-          std::pair{QPalette::Base, QColor(0x1e, 0x1f, 0x22)},
-          std::pair{QPalette::Text, QColor(0xdf, 0xe1, 0xe5)},
-          std::pair{QPalette::Button, QColor(0x3c, 0x3f, 0x41)},
-          std::pair{QPalette::ButtonText, QColor(0xdf, 0xe1, 0xe5)},
-          std::pair{QPalette::Highlight, QColor(0x35, 0x74, 0xf0)}})
-        dark.setColor(role, color);
-    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        dark.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7d, 0x82));
-    dark.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8f, 0x94));
+    const QPalette dark = ed::ui::darkPalette();
     for (const auto &[name, palette] : {std::pair{"light", light}, std::pair{"dark", dark}}) {
         QApplication::setPalette(palette);
         SecretStore secrets(SecretStore::Backend::SessionOnly);

@@ -9,6 +9,7 @@
 #include "core/timeutil.h"
 #include "ui/eventnamemodel.h"
 #include "ui/eventnametree.h"
+#include "ui/palette.h"
 #include "tests/fixtureevents.h"
 
 #include <QAbstractItemModelTester>
@@ -84,28 +85,6 @@ void doubleClick(QTreeView *view, const QModelIndex &index)
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, pos);
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, pos);
     QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, pos);
-}
-
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x26, 0x28, 0x2c), base(0x1d, 0x1f, 0x22), text(0xe6, 0xe6, 0xe6);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, QColor(0x2a, 0x2d, 0x31));
-    p.setColor(QPalette::PlaceholderText, QColor(0x80, 0x80, 0x80));
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, QColor(0x30, 0x33, 0x37));
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xd6));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Mid, QColor(0x44, 0x47, 0x4c));
-    p.setColor(QPalette::Dark, QColor(0x18, 0x19, 0x1b));
-    p.setColor(QPalette::Light, QColor(0x4a, 0x4d, 0x52));
-    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        p.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
-    return p;
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 #include "ui/eventtree.h"
 #include "ui/resourcepane.h"
 #include "ui/resourcetimelinemodel.h"
+#include "ui/palette.h"
 #include "tests/fixtureevents.h"
 
 #include <QAbstractItemModelTester>
@@ -799,18 +800,7 @@ void TestEventPane::screenshots()
     const QString dir = qEnvironmentVariable("EVENTDECK_SCREENSHOTS");
     if (dir.isEmpty())
         QSKIP("EVENTDECK_SCREENSHOTS is not set");
-    QPalette dark;
-    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-    dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
-    dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-    dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-    dark.setColor(QPalette::Highlight, QColor(0x2a, 0x5d, 0xa8));
-    dark.setColor(QPalette::HighlightedText, Qt::white);
-    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        dark.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
+    const QPalette dark = ed::ui::darkPalette();
     for (const bool isDark : {false, true}) {
         const QString suffix = isDark ? u"-dark"_s : QString();
         EventPane events;

@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "ui/exportdialog.h"
 #include "ui/exportjob.h"
+#include "ui/palette.h"
 #include "tests/fixtureevents.h"
 
 #include <QApplication>
@@ -402,18 +403,7 @@ void TestExportDialog::screenshots()
         QSKIP("EVENTDECK_SCREENSHOTS is not set");
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     const QPalette light = QApplication::style()->standardPalette();
-    QPalette dark = light;
-    for (const auto &[role, color] :
-         {std::pair{QPalette::Window, QColor(0x2b, 0x2d, 0x30)},
-          std::pair{QPalette::WindowText, QColor(0xdf, 0xe1, 0xe5)},
-          std::pair{QPalette::Base, QColor(0x1e, 0x1f, 0x22)},
-          std::pair{QPalette::Text, QColor(0xdf, 0xe1, 0xe5)},
-          std::pair{QPalette::Button, QColor(0x3c, 0x3f, 0x41)},
-          std::pair{QPalette::ButtonText, QColor(0xdf, 0xe1, 0xe5)},
-          std::pair{QPalette::Highlight, QColor(0x35, 0x74, 0xf0)}})
-        dark.setColor(role, color);
-    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        dark.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7d, 0x82));
+    const QPalette dark = ed::ui::darkPalette();
     for (const auto &[name, palette] : {std::pair{"light", light}, std::pair{"dark", dark}}) {
         QApplication::setPalette(palette);
         ExportDialog dialog(m_big, EventFilter{}, {m_keys.at(0).seq, m_keys.at(2).seq});

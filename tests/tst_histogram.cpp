@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "ui/histogramwidget.h"
 #include "ui/timeticks.h"
+#include "ui/palette.h"
 #include "tests/fixtureevents.h"
 
 #include <QApplication>
@@ -67,23 +68,6 @@ EventFilter between(qint64 since, qint64 until)
     EventFilter f;
     f.occurred = OccurredFilter{since, until};
     return f;
-}
-
-QPalette darkPalette()
-{
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
-    p.setColor(QPalette::WindowText, QColor(0xdf, 0xe1, 0xe5));
-    p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2b));
-    p.setColor(QPalette::Text, QColor(0xdf, 0xe1, 0xe5));
-    p.setColor(QPalette::Button, QColor(0x3c, 0x3f, 0x41));
-    p.setColor(QPalette::ButtonText, QColor(0xdf, 0xe1, 0xe5));
-    p.setColor(QPalette::Highlight, QColor(0x35, 0x74, 0xf0));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Mid, QColor(0x4e, 0x51, 0x57));
-    p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8f, 0x94));
-    return p;
 }
 
 } // namespace

@@ -91,6 +91,8 @@ bool labelMatches(QStringView pattern, QStringView value);
 /// The prefix regex of `EventTrigger.event_pattern`: `*` is `.+`, all else literal, matched
 /// at the start of `name` only.
 bool eventPatternMatches(QStringView pattern, QStringView name);
+/// The same with the pattern already split at its `*`s (the evaluator's hot path).
+bool eventPatternMatches(const QStringList &pieces, QStringView name);
 /// `Event.find_resource_label`, including `related:<role>:<label>`; empty when absent.
 QString findResourceLabel(const Event &event, const QString &label);
 } // namespace triggermatch

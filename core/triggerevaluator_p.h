@@ -61,11 +61,12 @@ struct NamePattern
     QString raw;
     Glob glob;    ///< the pattern without a leading `!`
     Glob rawGlob; ///< fnmatch of the whole text, as the candidate index uses it
+    QStringList pieces; ///< the literal parts of `event_pattern` between its `*`s
     bool negated = false;
 
     explicit NamePattern(const QString &p)
         : raw(p), glob(p.startsWith(u'!') ? QStringView(p).mid(1) : QStringView(p)),
-          rawGlob(p), negated(p.startsWith(u'!'))
+          rawGlob(p), pieces(p.split(u'*')), negated(p.startsWith(u'!'))
     {}
     bool matches(const QString &name) const { return glob.matches(name) != negated; }
 };
@@ -118,7 +119,7 @@ struct Leaf
             bool pattern = false;
             for (const auto *list : {&expect, &after}) {
                 for (const NamePattern &p : *list)
-                    pattern = pattern || triggermatch::eventPatternMatches(p.raw, e.event);
+                    pattern = pattern || triggermatch::eventPatternMatches(p.pieces, e.event);
             }
             if (!pattern)
                 return false;

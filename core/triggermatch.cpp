@@ -14,10 +14,14 @@ bool labelMatches(QStringView pattern, QStringView value)
 
 bool eventPatternMatches(QStringView pattern, QStringView name)
 {
+    return eventPatternMatches(pattern.toString().split(u'*'), name);
+}
+
+bool eventPatternMatches(const QStringList &pieces, QStringView name)
+{
     // Prefect builds `re.escape(p).replace("\\*", ".+")` and calls `match()`: the literal
     // pieces in order, each `*` standing for at least one character, anchored at the start
     // only. Taking every piece at its leftmost possible place is optimal for such patterns.
-    const auto pieces = pattern.split(u'*');
     qsizetype at = 0;
     for (qsizetype i = 0; i < pieces.size(); ++i) {
         const QStringView piece = pieces[i];
